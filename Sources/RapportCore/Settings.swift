@@ -1,0 +1,121 @@
+import Foundation
+
+/// Rapport's configuration, resolved once at start-up: command-line flags win over `RAPPORT_*` environment
+/// variables, which win over defaults.
+public struct Settings: Equatable, Sendable {
+    /// SQLite database file, used when `databaseURL` is nil.
+    public var databasePath: String
+    /// PostgreSQL connection URL; when set, Rapport uses PostgreSQL instead of SQLite.
+    public var databaseURL: String?
+    /// Address `serve` listens on.
+    public var host: String
+    /// Port `serve` listens on.
+    public var port: Int
+    /// ISO 3166-1 region for phone numbers written without a country code.
+    public var phoneRegion: String
+    /// Largest accepted request body, in bytes.
+    public var maxBodyBytes: Int
+    /// How long a verified API token is trusted before it is looked up again. Revoking through the API takes effect
+    /// at once; revoking from the CLI of another process takes effect within this time.
+    public var tokenCacheSeconds: Int
+    /// Log level: trace, debug, info, notice, warning, error or critical.
+    public var logLevel: String
+
+    /// One setting: its flag, its environment variable and its default.
+    public enum Key: String, CaseIterable, Sendable {
+        case database
+        case databaseURL = "database-url"
+        case host, port
+        case phoneRegion = "phone-region"
+        case maxBodyBytes = "max-body-bytes"
+        case tokenCacheSeconds = "token-cache-seconds"
+        case logLevel = "log-level"
+
+        /// The environment variable that sets it.
+        public var environmentName: String {
+            switch self {
+            case .databaseURL: "DATABASE_URL"
+            default: "RAPPORT_" + rawValue.uppercased().replacingOccurrences(of: "-", with: "_")
+            }
+        }
+
+        /// The value used when neither a flag nor the environment sets it.
+        public var defaultValue: String? {
+            switch self {
+            case .database: "./rapport-data/rapport.sqlite"
+            case .databaseURL: nil
+            case .host: "127.0.0.1"
+            case .port: "8080"
+            case .phoneRegion: "CN"
+            case .maxBodyBytes: "1048576"
+            case .tokenCacheSeconds: "5"
+            case .logLevel: "info"
+            }
+        }
+    }
+
+    /// The log levels `logLevel` accepts.
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// Resolves every setting and validates them all.
+    /// - Parameters:
+    ///   - flags: values given on the command line, by key.
+    ///   - environment: the process environment.
+    /// - Throws: `SettingsError` naming every invalid setting, not just the first.
+    public static func resolve(
+        flags: [Key: String], environment: [String: String]
+    ) throws(SettingsError) -> Settings {
+        var problems: [String] = []
+        func raw(_ key: Key) -> String? {
+            let value = flags[key] ?? environment[key.environmentName] ?? key.defaultValue
+            return value?.isEmpty == true ? key.defaultValue : value
+        }
+        func describe(_ key: Key) -> String { "--\(key.rawValue) / \(key.environmentName)" }
+        func integer(_ key: Key, in range: ClosedRange<Int>) -> Int {
+            guard let text = raw(key), let value = Int(text), range.contains(value) else {
+                problems.append("\(describe(key)): expected a whole number from \(range.lowerBound) to "
+                    + "\(range.upperBound), got '\(raw(key) ?? "")'")
+                return range.lowerBound
+            }
+            return value
+        }
+
+        let port = integer(.port, in: 1...65535)
+        let maxBodyBytes = integer(.maxBodyBytes, in: 1024...(1 << 30))
+        let tokenCacheSeconds = integer(.tokenCacheSeconds, in: 0...3600)
+        let region = (raw(.phoneRegion) ?? "").uppercased()
+        if PhoneRegion.named(region) == nil {
+            problems.append("\(describe(.phoneRegion)): unknown region '\(region)'; expected one of "
+                + PhoneRegion.all.map(\.code).sorted().joined(separator: ", "))
+        }
+        let logLevel = (raw(.logLevel) ?? "").lowercased()
+        if !logLevels.contains(logLevel) {
+            problems.append("\(describe(.logLevel)): expected one of \(logLevels.joined(separator: ", ")), "
+                + "got '\(logLevel)'")
+        }
+        let databaseURL = raw(.databaseURL)
+        if let databaseURL, !(databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://")) {
+            problems.append("\(describe(.databaseURL)): expected a postgres:// URL")
+        }
+        let host = raw(.host) ?? ""
+        if host.isEmpty || host.contains(" ") {
+            problems.append("\(describe(.host)): expected a host name or address")
+        }
+        guard problems.isEmpty else { throw SettingsError(problems: problems) }
+        return Settings(
+            databasePath: raw(.database) ?? "", databaseURL: databaseURL, host: host, port: port,
+            phoneRegion: region, maxBodyBytes: maxBodyBytes, tokenCacheSeconds: tokenCacheSeconds,
+            logLevel: logLevel)
+    }
+}
+
+/// Settings that cannot be used; lists every one of them.
+public struct SettingsError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// One line per invalid setting.
+    public let problems: [String]
+
+    /// The message printed at start-up.
+    public var description: String {
+        "invalid settings:\n" + problems.map { "  - " + $0 }.joined(separator: "\n")
+    }
+}

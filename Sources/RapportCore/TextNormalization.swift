@@ -1,0 +1,48 @@
+/// Text clean-up applied to every free-text field on write.
+public enum TextNormalization {
+    /// Full-width ASCII variants (U+FF01…U+FF5E) become their half-width ASCII forms, the ideographic
+    /// space U+3000 becomes a plain space. Nothing else changes (CJK ideographs, kana, etc. stay as they are).
+    public static func halfWidth(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { halfWidth($0) != $0 }) else { return text }
+        var folded = String.UnicodeScalarView()
+        folded.append(contentsOf: text.unicodeScalars.lazy.map(halfWidth))
+        return String(folded)
+    }
+
+    /// `halfWidth`, then surrounding white space (including U+3000, newlines, NBSP) trimmed.
+    public static func clean(_ text: String) -> String {
+        let folded = halfWidth(text)
+        // Trimming whole Characters (not scalars) so a combining mark is never split from its base.
+        guard let first = folded.firstIndex(where: { !$0.isWhitespace }),
+              let last = folded.lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
+        return String(folded[first...last])
+    }
+
+    /// The half-width form of one scalar, or the scalar itself when it has none.
+    private static func halfWidth(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar.value {
+        case 0xFF01...0xFF5E:
+            // The full-width block mirrors ASCII 0x21…0x7E at a fixed offset.
+            Unicode.Scalar(UInt8(scalar.value - 0xFEE0))
+        case 0x3000:
+            " "
+        default:
+            scalar
+        }
+    }
+}
+
+/// Why a value was rejected; `code` is a stable snake_case string for API clients, `message` English prose.
+public struct NormalizationError: Error, Equatable, Sendable {
+    /// Stable machine-readable reason, e.g. `invalid_email`, `invalid_phone`.
+    public let code: String
+    /// Human-readable explanation of what is wrong with the value.
+    public let message: String
+
+    /// Creates a normalization error.
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+}

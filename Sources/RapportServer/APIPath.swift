@@ -1,0 +1,29 @@
+import Foundation
+import Vapor
+
+/// The API's paths, in one place: routes are registered from these and links (`Location`) are built from them.
+enum APIPath {
+    static let version: [PathComponent] = ["api", "v1"]
+    static let customers: PathComponent = "customers"
+    static let events: PathComponent = "events"
+    static let restore: PathComponent = "restore"
+    static let tokens: PathComponent = "tokens"
+    static let users: PathComponent = "users"
+    static let me: PathComponent = "me"
+    static let id: PathComponent = ":id"
+
+    /// `/api/v1/customers/{id}`.
+    static func customer(_ id: UUID) -> String {
+        "/api/v1/customers/\(id.uuidString.lowercased())"
+    }
+
+    /// `/api/v1/users/{id}`.
+    static func user(_ id: UUID) -> String {
+        "/api/v1/users/\(id.uuidString.lowercased())"
+    }
+
+    /// `/api/v1/tokens/{id}`.
+    static func token(_ id: UUID) -> String {
+        "/api/v1/tokens/\(id.uuidString.lowercased())"
+    }
+}

@@ -1,0 +1,54 @@
+import Fluent
+import Foundation
+import RapportCore
+import RapportStore
+import Vapor
+
+/// Sets up a Rapport application: database, middleware, routes. Migrations are not run here; `serve` and the
+/// tests run them through `RapportMigrator`.
+/// - Parameters:
+///   - app: the Vapor application to configure.
+///   - settings: resolved settings.
+///   - clock: the source of "now" (a fixed clock in tests).
+public func configure(_ app: Application, settings: Settings, clock: any RapportClock = SystemClock()) throws {
+    let writeGate = try RapportDatabaseSetup.register(settings: settings, on: app.databases)
+    app.rapport = RapportServices(
+        settings: settings, clock: clock, writeGate: writeGate,
+        parser: CustomerFieldsParser(defaultPhoneRegion: settings.phoneRegion), tokenCache: TokenCache())
+    app.routes.defaultMaxBodySize = ByteCount(integerLiteral: settings.maxBodyBytes)
+    app.http.server.configuration.hostname = settings.host
+    app.http.server.configuration.port = settings.port
+    app.middleware = Middlewares()
+    app.middleware.use(ProblemMiddleware())
+    try routes(app)
+}
+
+/// Registers every route. The OpenAPI document must describe each one (a test checks).
+func routes(_ app: Application) throws {
+    try app.register(collection: HealthController())
+    app.get("api", "openapi.json") { _ in try OpenAPIDocument.response() }
+    let api = app.grouped(APIPath.version).grouped(TokenAuthMiddleware(), IdempotencyMiddleware())
+    try api.register(collection: CustomersController())
+    try api.register(collection: EventsController())
+    try api.register(collection: UsersController())
+    try api.register(collection: TokensController())
+}
+
+/// Things `serve` does before it listens: the SQLite journal mode, migrations, and the first admin.
+public enum Startup {
+    /// Prepares the database and applies pending migrations.
+    public static func migrate(_ app: Application) async throws {
+        try await RapportDatabaseSetup.prepare(app.db)
+        try await RapportMigrator(databases: app.databases, logger: app.logger).migrate()
+    }
+
+    /// On a database with no user yet, creates an admin with a generated password.
+    /// - Returns: the admin's e-mail and password, to print once; nil when users already exist.
+    public static func createFirstAdmin(_ app: Application) async throws -> (email: String, password: String)? {
+        guard try await UserRepository(app.rapportDatabase).count() == 0 else { return nil }
+        let email = "admin@rapport.local"
+        let (_, password) = try await UserAccounts(store: app.rapportDatabase).createUser(
+            email: email, displayName: "Administrator", role: .admin, team: nil, password: nil)
+        return (email, password!)
+    }
+}

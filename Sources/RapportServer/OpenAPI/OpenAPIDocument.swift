@@ -1,0 +1,188 @@
+import Foundation
+import RapportCore
+import Vapor
+
+/// The OpenAPI 3.1 document served at `/api/openapi.json`. A test fails when a registered route is missing here.
+enum OpenAPIDocument {
+    static func response() throws -> Response {
+        Response(status: .ok, headers: ["Content-Type": "application/json"], body: .init(string: text))
+    }
+
+    static let text = document.encodedText()
+
+    private static func ref(_ kind: String, _ name: String) -> JSONValue {
+        ["$ref": .string("#/components/\(kind)/\(name)")]
+    }
+
+    private static func json(_ schema: String) -> JSONValue {
+        ["application/json": ["schema": OpenAPISchemas.ref(schema)]]
+    }
+
+    private static func ok(_ schema: String, _ description: String = "OK", etag: Bool = false) -> JSONValue {
+        var response: [String: JSONValue] = ["description": .string(description), "content": json(schema)]
+        if etag { response["headers"] = ["ETag": ref("headers", "ETag")] }
+        return .object(response)
+    }
+
+    private static func errors(_ statuses: [Int]) -> [String: JSONValue] {
+        Dictionary(uniqueKeysWithValues: statuses.map { (String($0), ref("responses", "Problem")) })
+    }
+
+    private static func operation(
+        _ id: String, _ summary: String, tag: String, parameters: [JSONValue] = [], body: JSONValue? = nil,
+        responses: [String: JSONValue], errorStatuses: [Int], secured: Bool = true
+    ) -> JSONValue {
+        var operation: [String: JSONValue] = [
+            "operationId": .string(id), "summary": .string(summary), "tags": [.string(tag)],
+            "responses": .object(responses.merging(errors(errorStatuses)) { first, _ in first }),
+        ]
+        if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
+        if let body { operation["requestBody"] = body }
+        if !secured { operation["security"] = [] }
+        return .object(operation)
+    }
+
+    private static func body(_ schema: String, mediaTypes: [String] = ["application/json"]) -> JSONValue {
+        let content = Dictionary(uniqueKeysWithValues: mediaTypes.map {
+            ($0, ["schema": OpenAPISchemas.ref(schema)] as JSONValue)
+        })
+        return ["required": true, "content": .object(content)]
+    }
+
+    private static func query(_ name: String, _ description: String, schema: JSONValue) -> JSONValue {
+        ["name": .string(name), "in": "query", "required": false, "description": .string(description), "schema": schema]
+    }
+
+    private static let limit = ref("parameters", "Limit")
+    private static let cursor = ref("parameters", "Cursor")
+    private static let id = ref("parameters", "ID")
+    private static let ifMatch = ref("parameters", "IfMatch")
+    private static let idempotencyKey = ref("parameters", "IdempotencyKey")
+    private static let created: JSONValue = ["Location": ["schema": ["type": "string"]], "ETag": ref("headers", "ETag")]
+
+    static let document: JSONValue = [
+        "openapi": "3.1.0",
+        "info": [
+            "title": "Rapport API", "version": "1",
+            "description": """
+                Rapport's REST API. JSON with snake_case keys; cursor pagination (`limit` ≤ 200, `{items, \
+                next_cursor}`); errors are RFC 9457 problem details; `ETag`/`If-Match` on single resources; \
+                `Idempotency-Key` on POST.
+                """,
+        ],
+        "security": [["bearerAuth": []]],
+        "paths": [
+            "/healthz": ["get": operation("health", "The process answers", tag: "health",
+                                          responses: ["200": ok("Health")], errorStatuses: [], secured: false)],
+            "/readyz": ["get": operation("ready", "The database answers", tag: "health",
+                                         responses: ["200": ok("Health")], errorStatuses: [503], secured: false)],
+            "/api/openapi.json": ["get": operation(
+                "openapi", "This document", tag: "health",
+                responses: ["200": ["description": "OpenAPI 3.1 document",
+                                    "content": ["application/json": ["schema": ["type": "object"]]]]],
+                errorStatuses: [], secured: false)],
+            "/api/v1/customers": [
+                "get": operation(
+                    "listCustomers", "List customers, newest first", tag: "customers",
+                    parameters: [
+                        limit, cursor,
+                        query("q", "Substring of name, number, e-mail or phone.", schema: ["type": "string", "maxLength": 200]),
+                        query("archived", "List archived customers instead of current ones.", schema: ["type": "boolean"]),
+                    ],
+                    responses: ["200": ok("CustomerPage")], errorStatuses: [400, 401]),
+                "post": operation(
+                    "createCustomer", "Create a customer", tag: "customers", parameters: [idempotencyKey],
+                    body: body("CustomerInput"),
+                    responses: ["201": ["description": "Created", "headers": created, "content": json("Customer")]],
+                    errorStatuses: [400, 401, 403, 409, 413, 415, 422]),
+            ],
+            "/api/v1/customers/{id}": [
+                "get": operation(
+                    "getCustomer", "A customer, now or as it was at `as_of`", tag: "customers",
+                    parameters: [id, query("as_of", "An RFC 3339 time: show the customer as it was then.",
+                                           schema: ["type": "string", "format": "date-time"])],
+                    responses: ["200": ok("Customer", etag: true)], errorStatuses: [400, 401, 404]),
+                "patch": operation(
+                    "updateCustomer", "Change a customer with a JSON Merge Patch", tag: "customers",
+                    parameters: [id, ifMatch],
+                    body: body("CustomerPatch", mediaTypes: ["application/merge-patch+json", "application/json"]),
+                    responses: ["200": ok("Customer", etag: true)],
+                    errorStatuses: [400, 401, 403, 404, 412, 413, 415, 422]),
+                "delete": operation(
+                    "archiveCustomer", "Archive a customer (kept, with its history)", tag: "customers",
+                    parameters: [id, ifMatch], responses: ["200": ok("Customer", etag: true)],
+                    errorStatuses: [400, 401, 403, 404, 412]),
+            ],
+            "/api/v1/customers/{id}/restore": [
+                "post": operation(
+                    "restoreCustomer", "Restore an archived customer", tag: "customers",
+                    parameters: [id, ifMatch, idempotencyKey], responses: ["200": ok("Customer", etag: true)],
+                    errorStatuses: [400, 401, 403, 404, 412]),
+            ],
+            "/api/v1/customers/{id}/events": [
+                "get": operation(
+                    "listCustomerEvents", "A customer's change history, newest first", tag: "events",
+                    parameters: [id, limit, cursor,
+                                 query("family", "Only this family.",
+                                       schema: ["type": "string",
+                                                "enum": .array(EventFamily.allCases.map { .string($0.rawValue) })])],
+                    responses: ["200": ok("EventPage")], errorStatuses: [400, 401, 404]),
+            ],
+            "/api/v1/events": [
+                "get": operation(
+                    "changeFeed", "The global change feed, oldest first", tag: "events",
+                    parameters: [limit, query("after", "Return events with seq greater than this.",
+                                              schema: ["type": "integer", "minimum": 0])],
+                    responses: ["200": ok("EventPage", "`next_cursor` is the seq to pass as `after` next time")],
+                    errorStatuses: [400, 401]),
+            ],
+            "/api/v1/me": [
+                "get": operation("me", "The user behind the token", tag: "users",
+                                 responses: ["200": ok("User")], errorStatuses: [401]),
+            ],
+            "/api/v1/users": [
+                "get": operation("listUsers", "List users (admin)", tag: "users", parameters: [limit, cursor],
+                                 responses: ["200": ok("UserPage")], errorStatuses: [400, 401, 403]),
+                "post": operation(
+                    "createUser", "Create a user (admin)", tag: "users", parameters: [idempotencyKey],
+                    body: body("UserInput"),
+                    responses: ["201": ["description": "Created", "content": json("CreatedUser")]],
+                    errorStatuses: [400, 401, 403, 409, 413, 415, 422]),
+            ],
+            "/api/v1/tokens": [
+                "get": operation("listTokens", "Your API tokens", tag: "tokens",
+                                 responses: ["200": ok("TokenPage")], errorStatuses: [401]),
+                "post": operation(
+                    "createToken", "Create an API token; its secret is shown once", tag: "tokens",
+                    parameters: [idempotencyKey], body: body("TokenInput"),
+                    responses: ["201": ["description": "Created", "content": json("Token")]],
+                    errorStatuses: [400, 401, 409, 413, 415, 422]),
+            ],
+            "/api/v1/tokens/{id}": [
+                "delete": operation("revokeToken", "Revoke an API token", tag: "tokens", parameters: [id],
+                                    responses: ["200": ok("Token")], errorStatuses: [401, 404]),
+            ],
+        ],
+        "components": [
+            "securitySchemes": ["bearerAuth": ["type": "http", "scheme": "bearer", "description": "rap_… API token"]],
+            "schemas": OpenAPISchemas.all,
+            "parameters": [
+                "Limit": query("limit", "Page size, 1 to 200 (default 50).",
+                               schema: ["type": "integer", "minimum": 1, "maximum": 200]),
+                "Cursor": query("cursor", "The `next_cursor` of the previous page.", schema: ["type": "string"]),
+                "ID": ["name": "id", "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]],
+                "IfMatch": ["name": "If-Match", "in": "header", "required": false,
+                            "description": "The ETag you read; 412 when the resource has changed since.",
+                            "schema": ["type": "string"]],
+                "IdempotencyKey": ["name": "Idempotency-Key", "in": "header", "required": false,
+                                   "description": "Repeat a POST safely: the first response is replayed.",
+                                   "schema": ["type": "string", "minLength": 1, "maxLength": 255]],
+            ],
+            "headers": ["ETag": ["description": "Version of the resource, for If-Match.", "schema": ["type": "string"]]],
+            "responses": [
+                "Problem": ["description": "An RFC 9457 problem",
+                            "content": ["application/problem+json": ["schema": OpenAPISchemas.ref("Problem")]]],
+            ],
+        ],
+    ]
+}

@@ -1,0 +1,64 @@
+import Foundation
+import RapportCore
+import RapportStore
+import Vapor
+
+/// What every request handler needs besides the request: settings, clock and the shared caches. Built once per
+/// application by `configure(_:settings:clock:)`.
+struct RapportServices: Sendable {
+    let settings: Settings
+    let clock: any RapportClock
+    let writeGate: WriteGate?
+    let parser: CustomerFieldsParser
+    let tokenCache: TokenCache
+
+    struct Key: StorageKey {
+        typealias Value = RapportServices
+    }
+}
+
+extension Application {
+    /// Rapport's services; set up by `configure`.
+    var rapport: RapportServices {
+        get {
+            guard let services = storage[RapportServices.Key.self] else {
+                fatalError("configure(_:settings:clock:) has not run")
+            }
+            return services
+        }
+        set { storage[RapportServices.Key.self] = newValue }
+    }
+
+    /// The database with Rapport's write rules, for work outside a request (CLI commands, start-up).
+    public var rapportDatabase: RapportDatabase {
+        RapportDatabase(database: db, writeGate: rapport.writeGate, clock: rapport.clock)
+    }
+}
+
+extension Request {
+    /// Rapport's services.
+    var rapport: RapportServices { application.rapport }
+
+    /// The database on this request's event loop, with Rapport's write rules.
+    var store: RapportDatabase {
+        RapportDatabase(database: db, writeGate: rapport.writeGate, clock: rapport.clock)
+    }
+
+    private struct PrincipalKey: StorageKey {
+        typealias Value = Principal
+    }
+
+    /// The authenticated caller. Set by `TokenAuthMiddleware` on every `/api/v1` route.
+    var principal: Principal {
+        get throws {
+            guard let principal = storage[PrincipalKey.self] else {
+                throw Problem(.unauthorized, type: ProblemType.unauthenticated, detail: "authentication required")
+            }
+            return principal
+        }
+    }
+
+    func setPrincipal(_ principal: Principal) {
+        storage[PrincipalKey.self] = principal
+    }
+}

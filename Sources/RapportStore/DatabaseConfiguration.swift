@@ -1,0 +1,40 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import RapportCore
+import SQLKit
+
+/// Connects Fluent to the database the settings name: PostgreSQL when there is a URL, else a SQLite file.
+public enum RapportDatabaseSetup {
+    /// Registers the database as the default of `databases`.
+    /// - Returns: the write gate SQLite needs, nil for PostgreSQL.
+    /// - Throws: when the URL cannot be parsed or the SQLite file's folder cannot be created.
+    public static func register(
+        settings: Settings, on databases: Databases, id: DatabaseID = .main
+    ) throws -> WriteGate? {
+        if let url = settings.databaseURL {
+            let configuration = try SQLPostgresConfiguration(url: url)
+            databases.use(.postgres(configuration: configuration, sqlLogLevel: .debug), as: id, isDefault: true)
+            return nil
+        }
+        let path = settings.databasePath
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: id, isDefault: true)
+        return WriteGate()
+    }
+
+    /// Settings that must hold for the database file itself: WAL journal (readers never wait for the writer) and
+    /// foreign keys (on per connection by the driver).
+    public static func prepare(_ database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase, sql.dialect.name == "sqlite" else { return }
+        try await sql.raw("PRAGMA journal_mode = WAL").run()
+    }
+}
+
+extension DatabaseID {
+    /// Rapport's one database.
+    public static let main = DatabaseID(string: "main")
+}

@@ -1,0 +1,89 @@
+import FluentKit
+import FluentSQL
+import Foundation
+import RapportCore
+import SQLKit
+
+/// The append-only change log: appending inside a write, and the three ways of reading it back.
+public struct EventLog: Sendable {
+    let store: RapportDatabase
+
+    /// Wraps the database.
+    public init(_ store: RapportDatabase) {
+        self.store = store
+    }
+
+    /// Appends events inside the caller's transaction, numbering them from the global sequence.
+    static func append(_ events: [NewChangeEvent], recordedAt: Date, on database: any Database) async throws {
+        guard !events.isEmpty else { return }
+        let first = try await Counter.eventSeq.reserve(Int64(events.count), on: database)
+        let models = events.enumerated().map { offset, event in
+            CustomerEventModel(seq: first + Int64(offset), event: event, recordedAt: recordedAt)
+        }
+        try await models.create(on: database)
+    }
+
+    /// A position in a customer's timeline, newest first: events strictly older than it come next.
+    public struct TimelinePosition: Equatable, Sendable {
+        public let occurredAt: Date
+        public let seq: Int64
+
+        /// The position just after `event` in newest-first order.
+        public init(after event: ChangeEvent) {
+            occurredAt = event.event.occurredAt
+            seq = event.seq
+        }
+
+        /// Decodes an API cursor; nil when it is not one.
+        public init?(cursor: String) {
+            guard let values = PageCursor.decode(cursor, count: 2) else { return nil }
+            occurredAt = Date(timeIntervalSince1970: Double(values[0]) / 1000)
+            seq = values[1]
+        }
+
+        /// The API cursor for this position.
+        public var cursor: String {
+            PageCursor.encode([Int64((occurredAt.timeIntervalSince1970 * 1000).rounded()), seq])
+        }
+    }
+
+    /// One customer's events, newest first (by when they occurred, then by sequence).
+    public func timeline(
+        of customerID: UUID, family: EventFamily?, after position: TimelinePosition?, limit: Int
+    ) async throws -> [ChangeEvent] {
+        let query = CustomerEventModel.query(on: store.database).filter(\.$customerID == customerID)
+        if let family { query.filter(\.$family == family.rawValue) }
+        if let position {
+            query.group(.or) { or in
+                or.filter(\.$occurredAt < position.occurredAt)
+                or.group(.and) { and in
+                    and.filter(\.$occurredAt == position.occurredAt).filter(\.$id < position.seq)
+                }
+            }
+        }
+        return try await query.sort(\.$occurredAt, .descending).sort(\.$id, .descending).limit(limit).all()
+            .map { try $0.toEvent() }
+    }
+
+    /// Every event of one customer that occurred at or before `instant`, for replay.
+    public func history(of customerID: UUID, upTo instant: Date) async throws -> [ChangeEvent] {
+        try await CustomerEventModel.query(on: store.database)
+            .filter(\.$customerID == customerID)
+            .filter(\.$occurredAt <= instant)
+            .sort(\.$id)
+            .all()
+            .map { try $0.toEvent() }
+    }
+
+    /// The global change feed: events with `seq` greater than `after`, oldest first. The customer filter applies
+    /// the caller's visibility, so an agent's feed holds only their customers' events.
+    public func feed(after seq: Int64, limit: Int, visibleTo visibility: CustomerVisibility) async throws -> [ChangeEvent] {
+        let query = CustomerEventModel.query(on: store.database).filter(\.$id > seq)
+        if case .ownedBy(let userID, let team) = visibility {
+            query.filter(.sql(embed: """
+                customer_id IN (SELECT id FROM customers WHERE owner_id = \(bind: userID) OR team = \(bind: team))
+                """))
+        }
+        return try await query.sort(\.$id).limit(limit).all().map { try $0.toEvent() }
+    }
+}

@@ -1,0 +1,15 @@
+import FluentKit
+
+/// Every migration, in the order it runs. Append new ones; never edit or reorder one that is on main.
+public enum RapportMigrations {
+    /// The ordered list.
+    public static let all: [any Migration] = [
+        M0001_CreateUsers(),
+        M0002_CreateAPITokens(),
+        M0003_CreateCounters(),
+        M0004_CreateCustomers(),
+        M0005_CreateCustomerExternalIDs(),
+        M0006_CreateCustomerEvents(),
+        M0007_CreateIdempotencyKeys(),
+    ]
+}

@@ -1,0 +1,32 @@
+import FluentKit
+import Foundation
+import RapportCore
+
+/// The database Rapport works on, and how writes must be run on it.
+public struct RapportDatabase: Sendable {
+    /// The Fluent database (a connection pool; each call takes a connection).
+    public let database: any Database
+    /// Serialises write transactions on SQLite; nil on PostgreSQL.
+    public let writeGate: WriteGate?
+    /// The clock that stamps rows and events.
+    public let clock: any RapportClock
+
+    /// Wraps a database.
+    public init(database: any Database, writeGate: WriteGate?, clock: any RapportClock) {
+        self.database = database
+        self.writeGate = writeGate
+        self.clock = clock
+    }
+
+    /// Runs `body` in one database transaction, behind the write gate when there is one.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        let database = self.database
+        let transaction: @Sendable () async throws -> T = {
+            try await database.transaction { try await body($0) }
+        }
+        if let writeGate {
+            return try await writeGate.run(transaction)
+        }
+        return try await transaction()
+    }
+}

@@ -1,0 +1,70 @@
+import FluentKit
+import Foundation
+import RapportCore
+
+/// Users and their roles. Password hashing happens above this layer; only hashes come here.
+public struct UserRepository: Sendable {
+    let store: RapportDatabase
+
+    /// Wraps the database.
+    public init(_ store: RapportDatabase) {
+        self.store = store
+    }
+
+    /// Creates a user.
+    /// - Throws: `StoreError.conflict` when the e-mail address is taken.
+    public func create(
+        email: String, displayName: String, passwordHash: String, role: Role, team: String?
+    ) async throws -> User {
+        let now = store.clock.now()
+        return try await store.write { database in
+            if try await UserModel.query(on: database).filter(\.$email == email).first() != nil {
+                throw StoreError.conflict("a user with e-mail \(email) already exists")
+            }
+            let model = UserModel()
+            model.id = UUID()
+            model.email = email
+            model.displayName = displayName
+            model.passwordHash = passwordHash
+            model.role = role.rawValue
+            model.team = team
+            model.createdAt = now
+            try await model.create(on: database)
+            return try model.toUser()
+        }
+    }
+
+    /// The user with this e-mail address, with the stored password hash.
+    public func find(email: String) async throws -> (user: User, passwordHash: String)? {
+        guard let model = try await UserModel.query(on: store.database).filter(\.$email == email).first() else {
+            return nil
+        }
+        return (try model.toUser(), model.passwordHash)
+    }
+
+    /// The user with this ID.
+    public func find(id: UUID) async throws -> User? {
+        try await UserModel.find(id, on: store.database)?.toUser()
+    }
+
+    /// How many users exist; zero on a fresh database.
+    public func count() async throws -> Int {
+        try await UserModel.query(on: store.database).count()
+    }
+
+    /// A page of users by e-mail address, starting after `after`.
+    public func list(after email: String?, limit: Int) async throws -> [User] {
+        let query = UserModel.query(on: store.database)
+        if let email { query.filter(\.$email > email) }
+        return try await query.sort(\.$email).limit(limit).all().map { try $0.toUser() }
+    }
+}
+
+extension UserModel {
+    func toUser() throws -> User {
+        guard let role = Role(rawValue: role) else { throw StoreError.corrupt("user \(email) has unknown role \(role)") }
+        return User(
+            id: try requireID(), email: email, displayName: displayName, role: role, team: team,
+            createdAt: createdAt, disabledAt: disabledAt)
+    }
+}
