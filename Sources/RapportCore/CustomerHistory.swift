@@ -13,6 +13,13 @@ public enum CustomerHistory {
         ]
     }
 
+    /// The latest stored time that counts as "at or before `instant`". Times are kept to the millisecond but stored
+    /// as binary floating-point seconds, so the same millisecond read from text and from storage can differ in the
+    /// last bit; half a millisecond of slack makes the comparison one of milliseconds.
+    public static func latestIncluded(at instant: Date) -> Date {
+        instant.addingTimeInterval(0.0005)
+    }
+
     /// One `field_changed` event per top-level field whose value differs, in the order of `CustomerFields.keys`.
     public static func changeEvents(
         customerID: UUID, from old: CustomerFields, to new: CustomerFields, actor: Actor, source: EventSource,
@@ -36,8 +43,9 @@ public enum CustomerHistory {
     /// Only `info` events change the stored fields. A replayed customer has `version` 0: it is a view of the past,
     /// not something a client can update.
     public static func replay(_ events: [ChangeEvent], number: CustomerNumber, asOf instant: Date) -> Customer? {
+        let cutoff = latestIncluded(at: instant)
         let ordered = events
-            .filter { $0.event.occurredAt <= instant }
+            .filter { $0.event.occurredAt <= cutoff }
             .sorted { ($0.event.occurredAt, $0.seq) < ($1.event.occurredAt, $1.seq) }
         guard let first = ordered.first, first.event.kind == .created,
             case .object(var document)? = first.event.newValue

@@ -9,7 +9,7 @@ public struct Settings: Equatable, Sendable {
     public var databaseURL: String?
     /// Address `serve` listens on.
     public var host: String
-    /// Port `serve` listens on.
+    /// Port `serve` listens on; 0 picks any free port.
     public var port: Int
     /// ISO 3166-1 region for phone numbers written without a country code.
     public var phoneRegion: String
@@ -80,7 +80,7 @@ public struct Settings: Equatable, Sendable {
             return value
         }
 
-        let port = integer(.port, in: 1...65535)
+        let port = integer(.port, in: 0...65535)
         let maxBodyBytes = integer(.maxBodyBytes, in: 1024...(1 << 30))
         let tokenCacheSeconds = integer(.tokenCacheSeconds, in: 0...3600)
         let region = (raw(.phoneRegion) ?? "").uppercased()

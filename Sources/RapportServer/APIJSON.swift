@@ -14,11 +14,17 @@ enum APIJSON {
         return encoder
     }()
 
-    private static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+    private static let secondsFormat = Date.ISO8601FormatStyle(timeZone: .gmt)
 
-    /// `2026-11-22T08:30:00.123Z`.
+    /// `2026-11-22T08:30:00.123Z`, rounded to the nearest millisecond. Foundation's formatter truncates, and a time
+    /// read back from storage can sit one floating-point step below its millisecond, which would print as the one
+    /// before.
     static func formatTime(_ date: Date) -> String {
-        timeFormat.format(date)
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let (wholeSeconds, millisecond) = fraction < 0 ? (seconds - 1, fraction + 1000) : (seconds, fraction)
+        let text = secondsFormat.format(Date(timeIntervalSince1970: Double(wholeSeconds)))
+        return text.dropLast() + String(format: ".%03dZ", millisecond)
     }
 
     /// Parses an RFC 3339 time, with or without fractional seconds, with `Z` or a numeric offset.

@@ -69,7 +69,7 @@ public struct EventLog: Sendable {
     public func history(of customerID: UUID, upTo instant: Date) async throws -> [ChangeEvent] {
         try await CustomerEventModel.query(on: store.database)
             .filter(\.$customerID == customerID)
-            .filter(\.$occurredAt <= instant)
+            .filter(\.$occurredAt <= CustomerHistory.latestIncluded(at: instant))
             .sort(\.$id)
             .all()
             .map { try $0.toEvent() }
