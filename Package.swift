@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -68,13 +69,27 @@ let package = Package(
             dependencies: ["RapportCore"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "RapportTestSupport",
+            dependencies: [
+                "RapportCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            path: "Tests/RapportTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RapportStoreTests",
             dependencies: [
                 "RapportCore",
                 "RapportStore",
+                "RapportTestSupport",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -84,9 +99,8 @@ let package = Package(
                 "RapportCore",
                 "RapportStore",
                 "RapportServer",
+                "RapportTestSupport",
                 .product(name: "Vapor", package: "vapor"),
-                .product(name: "Fluent", package: "fluent"),
-                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -46,8 +46,9 @@ public struct CustomerFieldsParser: Sendable {
         }
 
         let kind = reader.enumeration(members["kind"], at: "kind", as: CustomerKind.self) ?? .person
+        let errorsBeforeName = reader.errors.count
         let name = reader.text(members["name"], at: "name", max: Self.maxNameLength)
-        if members["name"] == nil || members["name"] == .null {
+        if name == nil, reader.errors.count == errorsBeforeName {
             reader.fail("name", "required", "name is required")
         }
         let fields = CustomerFields(

@@ -19,7 +19,8 @@ public enum PageCursor {
         guard cursor.count <= 200, let data = Data(base64Encoded: base64),
             let text = String(data: data, encoding: .utf8)
         else { return nil }
-        let values = text.split(separator: ":", omittingEmptySubsequences: false).compactMap { Int64($0) }
-        return values.count == count && values.count == text.split(separator: ":").count ? values : nil
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        let values = parts.compactMap { Int64($0) }
+        return parts.count == count && values.count == count ? values : nil
     }
 }

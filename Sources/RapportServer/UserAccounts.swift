@@ -18,6 +18,20 @@ public struct UserAccounts: Sendable {
     public func createUser(
         email rawEmail: String, displayName: String, role: Role, team: String?, password: String?
     ) async throws -> (user: User, generatedPassword: String?) {
+        let (email, errors) = Self.check(email: rawEmail, displayName: displayName, password: password)
+        if !errors.isEmpty { throw ValidationError(errors) }
+        let name = TextNormalization.clean(displayName)
+        let generated = password == nil ? GeneratedPassword.make() : nil
+        let hash = try Bcrypt.hash(password ?? generated!)
+        let team = team.map(TextNormalization.clean).flatMap { $0.isEmpty ? nil : $0 }
+        let user = try await UserRepository(store).create(
+            email: email, displayName: name, passwordHash: hash, role: role, team: team)
+        return (user, generated)
+    }
+
+    /// Checks the fields of a new account.
+    /// - Returns: the normalised e-mail address, and every problem found.
+    static func check(email rawEmail: String, displayName: String, password: String?) -> (String, [FieldError]) {
         var errors: [FieldError] = []
         var email = ""
         do {
@@ -25,19 +39,14 @@ public struct UserAccounts: Sendable {
         } catch {
             errors.append(FieldError(field: "email", code: error.code, message: error.message))
         }
-        let name = TextNormalization.clean(displayName)
-        if name.isEmpty { errors.append(FieldError(field: "display_name", code: "required", message: "a name is required")) }
+        if TextNormalization.clean(displayName).isEmpty {
+            errors.append(FieldError(field: "display_name", code: "required", message: "a name is required"))
+        }
         if let password, password.count < GeneratedPassword.minimumLength {
             errors.append(FieldError(field: "password", code: "too_short",
                                      message: "at least \(GeneratedPassword.minimumLength) characters"))
         }
-        if !errors.isEmpty { throw ValidationError(errors) }
-        let generated = password == nil ? GeneratedPassword.make() : nil
-        let hash = try Bcrypt.hash(password ?? generated!)
-        let team = team.map(TextNormalization.clean).flatMap { $0.isEmpty ? nil : $0 }
-        let user = try await UserRepository(store).create(
-            email: email, displayName: name, passwordHash: hash, role: role, team: team)
-        return (user, generated)
+        return (email, errors)
     }
 
     /// Creates an API token for the user with this e-mail address.

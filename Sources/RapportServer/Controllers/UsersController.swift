@@ -47,6 +47,11 @@ struct UsersController: RouteCollection {
         if roleText != nil, role == nil {
             body.fail("role", "invalid_value", "expected one of: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        let (_, accountErrors) = UserAccounts.check(
+            email: email ?? "", displayName: name ?? "", password: password)
+        for error in accountErrors where !body.errors.contains(where: { $0.field == error.field }) {
+            body.fail(error.field, error.code, error.message)
+        }
         try body.check()
         let (user, generated) = try await UserAccounts(store: request.store).createUser(
             email: email!, displayName: name!, role: role!, team: team, password: password)

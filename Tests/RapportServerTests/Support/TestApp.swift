@@ -1,17 +1,15 @@
 import AsyncHTTPClient
-import Fluent
-import FluentPostgresDriver
 import Foundation
 import NIOCore
 import RapportCore
 import RapportServer
 import RapportStore
+import RapportTestSupport
 import SQLKit
 import Vapor
 
-/// A Rapport server for one test: its own empty database (a temporary SQLite file, or a fresh PostgreSQL database
-/// when `DATABASE_URL` is set), migrated, with an admin and a token, listening on a free loopback port. Requests
-/// travel over real HTTP.
+/// A Rapport server for one test: its own empty `TestDatabase`, migrated, with an admin and a token, listening on a
+/// free loopback port. Requests travel over real HTTP.
 struct TestApp {
     let app: Application
     let clock: TestClock
@@ -29,25 +27,11 @@ struct TestApp {
         let app = try await Application.make(.testing)
         var cleanup: [() async throws -> Void] = []
         do {
-            var flags: [Settings.Key: String] = [
+            let database = try await TestDatabase.provision(using: app.databases)
+            cleanup.append { try await database.drop() }
+            let flags = database.flags.merging([
                 .port: "0", .maxBodyBytes: String(maxBodyBytes), .logLevel: "warning", .tokenCacheSeconds: "5",
-            ]
-            if let url = ProcessInfo.processInfo.environment["DATABASE_URL"] {
-                let name = "rapport_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-                let admin = DatabaseID(string: "admin")
-                app.databases.use(try .postgres(url: url), as: admin, isDefault: false)
-                let sql = app.db(admin) as! any SQLDatabase
-                try await sql.raw("CREATE DATABASE \(ident: name)").run()
-                cleanup.append { try await sql.raw("DROP DATABASE \(ident: name) WITH (FORCE)").run() }
-                flags[.databaseURL] = Self.replacingDatabase(in: url, with: name)
-            } else {
-                let path = FileManager.default.temporaryDirectory
-                    .appendingPathComponent("rapport-test-\(UUID().uuidString).sqlite").path
-                flags[.database] = path
-                cleanup.append {
-                    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-                }
-            }
+            ]) { first, _ in first }
             let settings = try Settings.resolve(flags: flags, environment: [:])
             try configure(app, settings: settings, clock: clock)
             try await Startup.migrate(app)
@@ -79,12 +63,6 @@ struct TestApp {
         await app.server.shutdown()
         for step in cleanup { try? await step() }
         try? await app.asyncShutdown()
-    }
-
-    private static func replacingDatabase(in url: String, with name: String) -> String {
-        var components = URLComponents(string: url)!
-        components.path = "/" + name
-        return components.string!
     }
 
     // MARK: - Users

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import RapportCore
+
+@Suite("Settings: flags over environment over defaults")
+struct SettingsTests {
+    @Test("defaults apply when nothing is given")
+    func defaults() throws {
+        let settings = try Settings.resolve(flags: [:], environment: [:])
+        #expect(settings.databasePath == "./rapport-data/rapport.sqlite")
+        #expect(settings.databaseURL == nil)
+        #expect(settings.host == "127.0.0.1")
+        #expect(settings.port == 8080)
+        #expect(settings.phoneRegion == "CN")
+        #expect(settings.maxBodyBytes == 1_048_576)
+    }
+
+    @Test("a flag beats the environment, which beats the default")
+    func precedence() throws {
+        let environment = ["RAPPORT_PORT": "9000", "RAPPORT_PHONE_REGION": "us", "DATABASE_URL": "postgres://db/x"]
+        let settings = try Settings.resolve(flags: [.port: "9100"], environment: environment)
+        #expect(settings.port == 9100)
+        #expect(settings.phoneRegion == "US")
+        #expect(settings.databaseURL == "postgres://db/x")
+    }
+
+    @Test("every invalid setting is listed in one error")
+    func listsEveryProblem() {
+        let environment = ["RAPPORT_PORT": "http", "RAPPORT_PHONE_REGION": "XX", "RAPPORT_LOG_LEVEL": "loud",
+                           "DATABASE_URL": "mysql://x", "RAPPORT_MAX_BODY_BYTES": "1"]
+        #expect {
+            try Settings.resolve(flags: [:], environment: environment)
+        } throws: { error in
+            let problems = (error as? SettingsError)?.problems ?? []
+            return problems.count == 5
+                && problems.contains { $0.contains("RAPPORT_PORT") }
+                && problems.contains { $0.contains("RAPPORT_PHONE_REGION") }
+                && problems.contains { $0.contains("RAPPORT_LOG_LEVEL") }
+                && problems.contains { $0.contains("DATABASE_URL") }
+                && problems.contains { $0.contains("RAPPORT_MAX_BODY_BYTES") }
+        }
+    }
+}
