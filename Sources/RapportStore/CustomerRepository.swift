@@ -110,6 +110,11 @@ public struct CustomerRepository: Sendable {
         return try await query.sort(\.$number, .descending).limit(limit).all().map { try $0.toCustomer() }
     }
 
+    /// Whether any customer exists, archived or not.
+    public func hasAny() async throws -> Bool {
+        try await CustomerModel.query(on: store.database).first() != nil
+    }
+
     // MARK: - Inside a write
 
     private func setArchived(

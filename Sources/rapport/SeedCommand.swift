@@ -21,6 +21,9 @@ struct SeedCommand: AsyncParsableCommand {
     @Option(help: "Seed of the random generator, for repeatable data.")
     var randomSeed: UInt64 = 42
 
+    @Flag(help: "Add nothing when the database already has customers (so `make demo` can run again).")
+    var ifEmpty = false
+
     func validate() throws {
         guard customers > 0 else { throw ValidationError("--customers must be at least 1") }
         guard (1...2000).contains(batch) else { throw ValidationError("--batch must be from 1 to 2000") }
@@ -29,6 +32,10 @@ struct SeedCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try CommandSettings.resolve(options.flags)
         try await RapportRuntime.withApplication(settings) { app in
+            if ifEmpty, try await CustomerRepository(app.rapportDatabase).hasAny() {
+                Terminal.emit("The database already has customers; nothing added.")
+                return
+            }
             let writer = CustomerBulkWriter(app.rapportDatabase)
             var generator = SyntheticCustomers(seed: randomSeed)
             let progress = ProgressLine(total: customers, unit: "customers")
