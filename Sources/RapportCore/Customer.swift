@@ -135,7 +135,8 @@ public struct CustomerFields: Equatable, Sendable, Codable {
         externalIDs = try c.decodeIfPresent([String: String].self, forKey: .externalIDs) ?? [:]
     }
 
-    /// Encodes with the API's keys; the owner's UUID in lower case, as everywhere in the API.
+    /// Encodes with the API's keys, every key present (null when unset), the owner's UUID in lower case as everywhere
+    /// in the API. The stored document is this encoding, so the API can send it without decoding it again.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(kind, forKey: .kind)
@@ -146,10 +147,10 @@ public struct CustomerFields: Equatable, Sendable, Codable {
         try c.encode(addresses, forKey: .addresses)
         try c.encode(tags, forKey: .tags)
         try c.encode(attributes, forKey: .attributes)
-        try c.encodeIfPresent(ownerID?.uuidString.lowercased(), forKey: .ownerID)
-        try c.encodeIfPresent(team, forKey: .team)
-        try c.encodeIfPresent(source, forKey: .source)
-        try c.encodeIfPresent(birthday, forKey: .birthday)
+        try c.encode(ownerID?.uuidString.lowercased(), forKey: .ownerID)
+        try c.encode(team, forKey: .team)
+        try c.encode(source, forKey: .source)
+        try c.encode(birthday, forKey: .birthday)
         try c.encode(consent, forKey: .consent)
         try c.encode(externalIDs, forKey: .externalIDs)
     }

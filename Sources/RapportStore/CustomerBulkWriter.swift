@@ -14,7 +14,7 @@ public struct CustomerBulkWriter: Sendable {
 
     /// Creates one batch of customers. The caller keeps batches to a few hundred rows (bound-parameter limits).
     /// External IDs must not be taken already; a taken one fails the whole batch.
-    public func create(_ batch: [CustomerFields], actor: Actor, source: EventSource) async throws -> [Customer] {
+    public func create(_ batch: [CustomerFields], actor: Actor, source: EventSource) async throws -> [StoredCustomer] {
         guard !batch.isEmpty else { return [] }
         let now = store.clock.now()
         return try await store.write { database in
@@ -36,10 +36,14 @@ public struct CustomerBulkWriter: Sendable {
                 }
             }
             if !externalIDs.isEmpty { try await externalIDs.create(on: database) }
-            let customers = try models.map { try $0.toCustomer() }
-            let events = customers.flatMap { CustomerHistory.creationEvents(of: $0, actor: actor, source: source) }
+            let events = models.enumerated().flatMap { offset, model in
+                CustomerHistory.creationEvents(
+                    of: Customer(id: model.id!, number: CustomerNumber(model.number), fields: batch[offset],
+                                 createdAt: now, updatedAt: now, archivedAt: nil, version: 1),
+                    actor: actor, source: source)
+            }
             try await EventLog.append(events, recordedAt: now, on: database)
-            return customers
+            return try models.map { try $0.toStored() }
         }
     }
 }

@@ -15,7 +15,7 @@ public struct CustomerRepository: Sendable {
 
     /// Creates a customer with the next number and records its `created` event.
     /// - Throws: `StoreError.invalid` when the owner does not exist or an external ID belongs to someone else.
-    public func create(_ fields: CustomerFields, actor: Actor, source: EventSource) async throws -> Customer {
+    public func create(_ fields: CustomerFields, actor: Actor, source: EventSource) async throws -> StoredCustomer {
         let now = store.clock.now()
         return try await store.write { database in
             try await Self.checkReferences(fields, customerID: nil, on: database)
@@ -28,17 +28,25 @@ public struct CustomerRepository: Sendable {
             model.updatedAt = now
             try await model.create(on: database)
             try await Self.syncExternalIDs(of: model.id!, from: [:], to: fields.externalIDs, on: database)
-            let customer = try model.toCustomer()
+            let customer = Customer(
+                id: model.id!, number: CustomerNumber(model.number), fields: fields, createdAt: now, updatedAt: now,
+                archivedAt: nil, version: 1)
             let events = CustomerHistory.creationEvents(of: customer, actor: actor, source: source)
             try await EventLog.append(events, recordedAt: now, on: database)
-            return customer
+            return try model.toStored()
         }
     }
 
     /// The customer with this ID, archived or not.
     /// - Throws: `StoreError.notFound` when there is none or the caller may not see it.
-    public func find(_ id: UUID, visibleTo visibility: CustomerVisibility) async throws -> Customer {
-        try await Self.load(id, visibleTo: visibility, on: store.database).toCustomer()
+    /// One indexed query and no decoding: this is the API's hottest read.
+    public func find(_ id: UUID, visibleTo visibility: CustomerVisibility) async throws -> StoredCustomer {
+        let row = try await Self.selectStored(on: store.database)
+            .where("id", .equal, id)
+            .visible(to: visibility)
+            .first()
+        guard let row else { throw StoreError.notFound }
+        return try Self.stored(from: row)
     }
 
     /// Changes a customer's fields. `change` gets the current fields and returns the new ones (it may run again if a
@@ -48,22 +56,23 @@ public struct CustomerRepository: Sendable {
     public func update(
         _ id: UUID, visibleTo visibility: CustomerVisibility, expectedVersion: Int?, actor: Actor,
         source: EventSource, change: @escaping @Sendable (CustomerFields) throws -> CustomerFields
-    ) async throws -> Customer {
+    ) async throws -> StoredCustomer {
         let now = store.clock.now()
         return try await store.write { database in
             let model = try await Self.lockAndLoad(id, visibleTo: visibility, expectedVersion: expectedVersion,
                                                    on: database)
-            let old = try model.toCustomer()
+            let current = try model.toStored()
+            let old = try current.decoded()
             let fields = try change(old.fields)
             let events = CustomerHistory.changeEvents(
                 customerID: id, from: old.fields, to: fields, actor: actor, source: source, at: now)
-            guard !events.isEmpty else { return old }
+            guard !events.isEmpty else { return current }
             try await Self.checkReferences(fields, customerID: id, on: database)
             try await Self.syncExternalIDs(of: id, from: old.fields.externalIDs, to: fields.externalIDs, on: database)
             model.apply(fields)
             try await Self.save(model, at: now, on: database)
             try await EventLog.append(events, recordedAt: now, on: database)
-            return try model.toCustomer()
+            return try model.toStored()
         }
     }
 
@@ -71,7 +80,7 @@ public struct CustomerRepository: Sendable {
     public func archive(
         _ id: UUID, visibleTo visibility: CustomerVisibility, expectedVersion: Int?, actor: Actor,
         source: EventSource
-    ) async throws -> Customer {
+    ) async throws -> StoredCustomer {
         try await setArchived(true, id, visibleTo: visibility, expectedVersion: expectedVersion, actor: actor,
                               source: source)
     }
@@ -80,7 +89,7 @@ public struct CustomerRepository: Sendable {
     public func restore(
         _ id: UUID, visibleTo visibility: CustomerVisibility, expectedVersion: Int?, actor: Actor,
         source: EventSource
-    ) async throws -> Customer {
+    ) async throws -> StoredCustomer {
         try await setArchived(false, id, visibleTo: visibility, expectedVersion: expectedVersion, actor: actor,
                               source: source)
     }
@@ -93,21 +102,20 @@ public struct CustomerRepository: Sendable {
     public func list(
         visibleTo visibility: CustomerVisibility, search: String?, archived: Bool, before: CustomerNumber?,
         limit: Int
-    ) async throws -> [Customer] {
-        let query = CustomerModel.query(on: store.database).visible(to: visibility)
-        query.filter(\.$archivedAt, archived ? .notEqual : .equal, nil)
-        if let search {
-            let needles = CustomerSearch.needles(for: search)
-            if !needles.isEmpty {
-                query.group(.or) { or in
-                    for needle in needles {
-                        or.filter(.sql(embed: "search_text LIKE \(bind: Self.likePattern(needle)) ESCAPE '\\'"))
-                    }
+    ) async throws -> [StoredCustomer] {
+        let query = Self.selectStored(on: store.database)
+            .where("archived_at", archived ? .isNot : .is, SQLLiteral.null)
+            .visible(to: visibility)
+        let needles = search.map(CustomerSearch.needles(for:)) ?? []
+        if !needles.isEmpty {
+            query.where { group in
+                needles.reduce(group) { group, needle in
+                    group.orWhere(SQLQueryString("search_text LIKE \(bind: Self.likePattern(needle)) ESCAPE '\\'"))
                 }
             }
         }
-        if let before { query.filter(\.$number < before.value) }
-        return try await query.sort(\.$number, .descending).limit(limit).all().map { try $0.toCustomer() }
+        if let before { query.where("number", .lessThan, before.value) }
+        return try await query.orderBy("number", .descending).limit(limit).all().map(Self.stored(from:))
     }
 
     /// Whether any customer exists, archived or not.
@@ -120,29 +128,37 @@ public struct CustomerRepository: Sendable {
     private func setArchived(
         _ archive: Bool, _ id: UUID, visibleTo visibility: CustomerVisibility, expectedVersion: Int?, actor: Actor,
         source: EventSource
-    ) async throws -> Customer {
+    ) async throws -> StoredCustomer {
         let now = store.clock.now()
         return try await store.write { database in
             let model = try await Self.lockAndLoad(id, visibleTo: visibility, expectedVersion: expectedVersion,
                                                    on: database)
-            guard (model.archivedAt == nil) == archive else { return try model.toCustomer() }
+            guard (model.archivedAt == nil) == archive else { return try model.toStored() }
             model.archivedAt = archive ? now : nil
             try await Self.save(model, at: now, on: database)
             let event = NewChangeEvent(
                 customerID: id, family: .info, kind: archive ? .archived : .restored, actor: actor, source: source,
                 occurredAt: now)
             try await EventLog.append([event], recordedAt: now, on: database)
-            return try model.toCustomer()
+            return try model.toStored()
         }
     }
 
-    static func load(_ id: UUID, visibleTo visibility: CustomerVisibility, on database: any Database) async throws
-        -> CustomerModel
-    {
-        guard let model = try await CustomerModel.query(on: database).filter(\.$id == id).visible(to: visibility)
-            .first()
-        else { throw StoreError.notFound }
-        return model
+    static let storedColumns = ["id", "number", "version", "created_at", "updated_at", "archived_at", "document"]
+
+    static func selectStored(on database: any Database) -> SQLSelectBuilder {
+        (database as! any SQLDatabase).select().columns(storedColumns.map { SQLColumn($0) }).from("customers")
+    }
+
+    static func stored(from row: any SQLRow) throws -> StoredCustomer {
+        StoredCustomer(
+            id: try row.decode(column: "id", as: UUID.self),
+            number: CustomerNumber(try row.decode(column: "number", as: Int64.self)),
+            version: Int(try row.decode(column: "version", as: Int64.self)),
+            createdAt: try row.decode(column: "created_at", as: Date.self),
+            updatedAt: try row.decode(column: "updated_at", as: Date.self),
+            archivedAt: try row.decode(column: "archived_at", as: Date?.self),
+            document: try row.decode(column: "document", as: String.self))
     }
 
     /// Loads the row for a read-modify-write. On PostgreSQL the row is locked first, so a concurrent writer waits
@@ -153,7 +169,9 @@ public struct CustomerRepository: Sendable {
         if let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" {
             try await sql.raw("SELECT id FROM customers WHERE id = \(bind: id) FOR UPDATE").run()
         }
-        let model = try await load(id, visibleTo: visibility, on: database)
+        guard let model = try await CustomerModel.query(on: database).filter(\.$id == id).visible(to: visibility)
+            .first()
+        else { throw StoreError.notFound }
         if let expectedVersion, Int(model.version) != expectedVersion {
             throw StoreError.versionMismatch(current: Int(model.version))
         }
@@ -206,7 +224,7 @@ public struct CustomerRepository: Sendable {
         }
     }
 
-    /// A LIKE pattern matching `needle` anywhere, with LIKE's own wildcards taken literally.
+    /// A LIKE pattern matching `needle` anywhere, with LIKE's own wildcards taken literally (escaped with `\`).
     private static func likePattern(_ needle: String) -> String {
         let escaped = needle.replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%")
@@ -223,6 +241,19 @@ extension QueryBuilder where Model == CustomerModel {
         return group(.or) { or in
             or.filter(\.$ownerID == userID)
             if let team { or.filter(\.$team == team) }
+        }
+    }
+}
+
+extension SQLSelectBuilder {
+    /// Keeps only the customers `visibility` allows.
+    @discardableResult
+    func visible(to visibility: CustomerVisibility) -> Self {
+        guard case .ownedBy(let userID, let team) = visibility else { return self }
+        return `where` { group in
+            let owned = group.where("owner_id", .equal, userID)
+            guard let team else { return owned }
+            return owned.orWhere("team", .equal, team)
         }
     }
 }

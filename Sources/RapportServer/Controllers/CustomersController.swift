@@ -27,9 +27,7 @@ struct CustomersController: RouteCollection {
         try Self.requireVisible(fields, to: principal)
         let customer = try await CustomerRepository(request.store).create(
             fields, actor: principal.actor, source: .api)
-        var headers = Self.headers(for: customer)
-        headers.replaceOrAdd(name: .location, value: APIPath.customer(customer.id))
-        return try APIJSON.response(CustomerDTO(customer), status: .created, headers: headers)
+        return CustomerJSON.response(customer, status: .created, headers: ["Location": APIPath.customer(customer.id)])
     }
 
     @Sendable func show(request: Request) async throws -> Response {
@@ -38,7 +36,7 @@ struct CustomersController: RouteCollection {
         let repository = CustomerRepository(request.store)
         let current = try await repository.find(id, visibleTo: AccessPolicy.visibility(for: principal))
         guard let asOfText = request.query[String.self, at: "as_of"] else {
-            return try APIJSON.response(CustomerDTO(current), headers: Self.headers(for: current))
+            return CustomerJSON.response(current)
         }
         guard let asOf = APIJSON.parseTime(asOfText) else {
             throw Problem.badParameter("as_of", "expected an RFC 3339 time such as 2026-01-31T09:00:00Z")
@@ -47,7 +45,7 @@ struct CustomersController: RouteCollection {
         guard let past = CustomerHistory.replay(history, number: current.number, asOf: asOf) else {
             throw Problem(.notFound, type: ProblemType.notFound, detail: "the customer did not exist at \(asOfText)")
         }
-        return try APIJSON.response(CustomerDTO(past, asOf: asOf))
+        return CustomerJSON.response(StoredCustomer(past), asOf: asOf)
     }
 
     @Sendable func update(request: Request) async throws -> Response {
@@ -65,7 +63,7 @@ struct CustomersController: RouteCollection {
             try Self.requireVisible(fields, to: principal)
             return fields
         }
-        return try APIJSON.response(CustomerDTO(customer), headers: Self.headers(for: customer))
+        return CustomerJSON.response(customer)
     }
 
     @Sendable func archive(request: Request) async throws -> Response {
@@ -74,7 +72,7 @@ struct CustomersController: RouteCollection {
         let customer = try await CustomerRepository(request.store).archive(
             try request.uuidParameter("id"), visibleTo: AccessPolicy.visibility(for: principal),
             expectedVersion: try ETag.expectedVersion(request), actor: principal.actor, source: .api)
-        return try APIJSON.response(CustomerDTO(customer), headers: Self.headers(for: customer))
+        return CustomerJSON.response(customer)
     }
 
     @Sendable func restore(request: Request) async throws -> Response {
@@ -83,7 +81,7 @@ struct CustomersController: RouteCollection {
         let customer = try await CustomerRepository(request.store).restore(
             try request.uuidParameter("id"), visibleTo: AccessPolicy.visibility(for: principal),
             expectedVersion: try ETag.expectedVersion(request), actor: principal.actor, source: .api)
-        return try APIJSON.response(CustomerDTO(customer), headers: Self.headers(for: customer))
+        return CustomerJSON.response(customer)
     }
 
     @Sendable func list(request: Request) async throws -> Response {
@@ -103,14 +101,10 @@ struct CustomersController: RouteCollection {
             visibleTo: AccessPolicy.visibility(for: principal), search: query, archived: archived, before: before,
             limit: limit)
         let next = customers.count == limit ? customers.last.map { PageCursor.encode([$0.number.value]) } : nil
-        return try APIJSON.response(PageDTO(items: customers.map { CustomerDTO($0) }, nextCursor: next))
+        return CustomerJSON.page(customers, nextCursor: next)
     }
 
     // MARK: - Rules shared by the handlers
-
-    static func headers(for customer: Customer) -> HTTPHeaders {
-        ["ETag": ETag.make(customer.version)]
-    }
 
     static func requireWrite(_ principal: Principal) throws {
         guard AccessPolicy.canWriteCustomers(principal) else {

@@ -23,7 +23,7 @@ struct HealthController: RouteCollection {
         return Self.okResponse
     }
 
-    /// Built once: the liveness probe is also the baseline of the API benchmark, so it does no work per request.
+    /// A constant body: the liveness probe is also the baseline of the API benchmark, so it does no other work.
     private static var okResponse: Response {
         Response(status: .ok, headers: ["Content-Type": "application/json"], body: .init(staticString: "{\"status\":\"ok\"}"))
     }

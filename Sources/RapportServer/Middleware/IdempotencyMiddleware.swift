@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RapportCore
 import RapportStore
 import Vapor
 
@@ -63,6 +64,6 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         var hasher = SHA256()
         hasher.update(data: Data("\(request.method.rawValue) \(request.url.string)\n".utf8))
         hasher.update(data: Data(buffer: body))
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(hasher.finalize())
     }
 }

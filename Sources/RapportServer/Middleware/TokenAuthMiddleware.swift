@@ -12,7 +12,7 @@ struct TokenAuthMiddleware: AsyncMiddleware {
         }
         let services = request.rapport
         let now = services.clock.now()
-        let key = SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        let key = Hex.encode(SHA256.hash(data: Data(secret.utf8)))
         let entry: TokenCache.Entry
         if let cached = services.tokenCache.entry(for: key, now: now) {
             entry = cached

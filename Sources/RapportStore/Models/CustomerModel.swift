@@ -30,7 +30,7 @@ final class CustomerModel: Model, @unchecked Sendable {
 
     /// Stores the user-settable fields and refreshes the columns derived from them. `number` must be set first.
     func apply(_ fields: CustomerFields) {
-        document = fields.document.encodedText()
+        document = fields.documentText
         kind = fields.kind.rawValue
         name = fields.name
         ownerID = fields.ownerID
@@ -40,16 +40,10 @@ final class CustomerModel: Model, @unchecked Sendable {
         searchText = CustomerSearch.text(number: CustomerNumber(number), fields: fields)
     }
 
-    /// The domain value.
-    func toCustomer() throws -> Customer {
-        let fields: CustomerFields
-        do {
-            fields = try JSONDecoder().decode(CustomerFields.self, from: Data(document.utf8))
-        } catch {
-            throw StoreError.corrupt("customer \(CustomerNumber(number)) has an unreadable document: \(error)")
-        }
-        return Customer(
-            id: try requireID(), number: CustomerNumber(number), fields: fields, createdAt: createdAt,
-            updatedAt: updatedAt, archivedAt: archivedAt, version: Int(version))
+    /// The stored value.
+    func toStored() throws -> StoredCustomer {
+        StoredCustomer(
+            id: try requireID(), number: CustomerNumber(number), version: Int(version), createdAt: createdAt,
+            updatedAt: updatedAt, archivedAt: archivedAt, document: document)
     }
 }

@@ -1,0 +1,42 @@
+import Foundation
+import RapportCore
+import RapportStore
+import Vapor
+
+/// Writes customers as the API shows them: the server-kept members, then the stored document's members.
+///
+/// The stored document is already the fields' canonical JSON (`CustomerFields.encode(to:)`: sorted keys, every key
+/// present), so a customer is written by splicing text, with no decoding or re-encoding: reading customers is the
+/// API's hottest path.
+enum CustomerJSON {
+    /// One customer as a JSON object; `asOf` is added for views of the past.
+    static func object(_ customer: StoredCustomer, asOf: Date? = nil) -> String {
+        var text = "{\"id\":\"\(customer.id.lowercased)\",\"number\":\"\(customer.number)\","
+        text += "\"created_at\":\"\(APIJSON.formatTime(customer.createdAt))\","
+        text += "\"updated_at\":\"\(APIJSON.formatTime(customer.updatedAt))\","
+        text += "\"archived_at\":" + (customer.archivedAt.map { "\"\(APIJSON.formatTime($0))\"" } ?? "null")
+        if let asOf { text += ",\"as_of\":\"\(APIJSON.formatTime(asOf))\"" }
+        let members = customer.document.utf8.dropFirst()
+        // An empty document is "{}": only its closing brace remains.
+        text += members.count > 1 ? "," + String(Substring(members)) : "}"
+        return text
+    }
+
+    /// A single customer response with its `ETag` (none for views of the past, which cannot be updated).
+    static func response(
+        _ customer: StoredCustomer, status: HTTPResponseStatus = .ok, asOf: Date? = nil, headers: HTTPHeaders = [:]
+    ) -> Response {
+        var headers = headers
+        headers.contentType = .json
+        if asOf == nil { headers.replaceOrAdd(name: .eTag, value: ETag.make(customer.version)) }
+        return Response(status: status, headers: headers, body: .init(string: object(customer, asOf: asOf)))
+    }
+
+    /// A page of customers: `{"items": [...], "next_cursor": ...}`.
+    static func page(_ customers: [StoredCustomer], nextCursor: String?) -> Response {
+        let items = customers.map { object($0) }.joined(separator: ",")
+        let cursor = nextCursor.map { "\"\($0)\"" } ?? "null"
+        return Response(status: .ok, headers: ["Content-Type": "application/json; charset=utf-8"],
+                        body: .init(string: "{\"items\":[\(items)],\"next_cursor\":\(cursor)}"))
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import RapportCore
+
+/// A customer as read from storage: the server-kept columns and the fields' canonical JSON document, undecoded.
+///
+/// Reading a customer for the API needs no decoding at all: the document is already the JSON the API shows (see
+/// `CustomerFields.encode(to:)`). `decoded()` gives the domain value when rules must look inside.
+public struct StoredCustomer: Equatable, Sendable {
+    public let id: UUID
+    public let number: CustomerNumber
+    /// The `ETag` version.
+    public let version: Int
+    public let createdAt: Date
+    public let updatedAt: Date
+    public let archivedAt: Date?
+    /// The user-settable fields as compact JSON text with sorted keys, every key present.
+    public let document: String
+
+    /// Creates a stored customer.
+    public init(
+        id: UUID, number: CustomerNumber, version: Int, createdAt: Date, updatedAt: Date, archivedAt: Date?,
+        document: String
+    ) {
+        self.id = id
+        self.number = number
+        self.version = version
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.archivedAt = archivedAt
+        self.document = document
+    }
+
+    /// The same customer as a storable value, from a domain customer (an `as_of` replay, say).
+    public init(_ customer: Customer) {
+        self.init(
+            id: customer.id, number: customer.number, version: customer.version, createdAt: customer.createdAt,
+            updatedAt: customer.updatedAt, archivedAt: customer.archivedAt,
+            document: customer.fields.documentText)
+    }
+
+    /// The domain value.
+    /// - Throws: `StoreError.corrupt` when the stored document is not a customer document.
+    public func decoded() throws -> Customer {
+        let fields: CustomerFields
+        do {
+            fields = try JSONDecoder().decode(CustomerFields.self, from: Data(document.utf8))
+        } catch {
+            throw StoreError.corrupt("customer \(number) has an unreadable document: \(error)")
+        }
+        return Customer(
+            id: id, number: number, fields: fields, createdAt: createdAt, updatedAt: updatedAt,
+            archivedAt: archivedAt, version: version)
+    }
+}
