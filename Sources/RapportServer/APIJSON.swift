@@ -1,4 +1,5 @@
 import Foundation
+import RapportCore
 import Vapor
 
 /// How the API writes and reads JSON: snake_case keys come from each DTO's `CodingKeys`, times are RFC 3339 in UTC
@@ -9,22 +10,14 @@ enum APIJSON {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(formatTime(date))
+            try container.encode(RFC3339.format(date))
         }
         return encoder
     }()
 
-    private static let secondsFormat = Date.ISO8601FormatStyle(timeZone: .gmt)
-
-    /// `2026-11-22T08:30:00.123Z`, rounded to the nearest millisecond. Foundation's formatter truncates, and a time
-    /// read back from storage can sit one floating-point step below its millisecond, which would print as the one
-    /// before.
+    /// `2026-11-22T08:30:00.123Z`, rounded to the millisecond.
     static func formatTime(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
-        let (wholeSeconds, millisecond) = fraction < 0 ? (seconds - 1, fraction + 1000) : (seconds, fraction)
-        let text = secondsFormat.format(Date(timeIntervalSince1970: Double(wholeSeconds)))
-        return text.dropLast() + String(format: ".%03dZ", millisecond)
+        RFC3339.format(date)
     }
 
     /// Parses an RFC 3339 time, with or without fractional seconds, with `Z` or a numeric offset.

@@ -39,14 +39,23 @@ public struct CustomerRepository: Sendable {
 
     /// The customer with this ID, archived or not.
     /// - Throws: `StoreError.notFound` when there is none or the caller may not see it.
-    /// One indexed query and no decoding: this is the API's hottest read.
     public func find(_ id: UUID, visibleTo visibility: CustomerVisibility) async throws -> StoredCustomer {
-        let row = try await Self.selectStored(on: store.database)
-            .where("id", .equal, id)
-            .visible(to: visibility)
-            .first()
-        guard let row else { throw StoreError.notFound }
-        return try Self.stored(from: row)
+        try await find(id, visibleTo: visibility).get()
+    }
+
+    /// The same read as a future, for the API's hottest path: a request served by futures alone never leaves the
+    /// event loop for a task. One indexed query written as plain SQL (SQLKit's builder cost more than running it)
+    /// and no decoding.
+    public func find(_ id: UUID, visibleTo visibility: CustomerVisibility) -> EventLoopFuture<StoredCustomer> {
+        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.storedColumns.joined(separator: ", ")) FROM customers "
+        query += "WHERE id = \(bind: id)"
+        if case .ownedBy(let userID, let team) = visibility {
+            query += " AND (owner_id = \(bind: userID) OR team = \(bind: team))"
+        }
+        return (store.database as! any SQLDatabase).raw(query).first().flatMapThrowing { row in
+            guard let row else { throw StoreError.notFound }
+            return try Self.stored(from: row)
+        }
     }
 
     /// Changes a customer's fields. `change` gets the current fields and returns the new ones (it may run again if a

@@ -51,7 +51,7 @@ struct HistoryAPITests {
                 snapshots.append((api.clock.now(), response.json))
             }
             for (index, snapshot) in snapshots.enumerated() {
-                let asOf = rfc3339(snapshot.time)
+                let asOf = RFC3339.format(snapshot.time)
                 let view = try await api.send(.GET, "/api/v1/customers/\(id)?as_of=\(asOf)")
                 #expect(view.status == .ok)
                 var shown = view.json.objectValue ?? [:]
@@ -69,7 +69,7 @@ struct HistoryAPITests {
             let before = api.clock.now().addingTimeInterval(-1)
             api.clock.advance(by: 10)
             let id = try #require(try await api.createCustomer(["name": "晚到"])["id"]?.stringValue)
-            let stamp = rfc3339(before)
+            let stamp = RFC3339.format(before)
             #expect(try await api.send(.GET, "/api/v1/customers/\(id)?as_of=\(stamp)").status == .notFound)
             let offset = try await api.send(.GET, "/api/v1/customers/\(id)?as_of=2099-01-01T08:00:00%2B08:00")
             #expect(offset.status == .ok)

@@ -8,23 +8,31 @@ import Vapor
 /// request, so a client that retries after a lost response never creates a second row.
 ///
 /// A request that fails (an error rather than a response) releases its key, so the client may fix and resend it.
-struct IdempotencyMiddleware: AsyncMiddleware {
+///
+/// Future-based, like `ProblemMiddleware`, so that the requests it does not concern pass without a task.
+struct IdempotencyMiddleware: Middleware {
     static let header = "Idempotency-Key"
     /// Headers of the first response that are replayed with it.
     static let replayedHeaders: [HTTPHeaders.Name] = [.contentType, .location, .eTag]
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard request.method == .POST, let key = request.headers.first(name: Self.header) else {
-            return try await next.respond(to: request)
+            return next.respond(to: request)
         }
+        let response = request.eventLoop.makePromise(of: Response.self)
+        response.completeWithTask { try await Self.respond(to: request, key: key, next: next) }
+        return response.futureResult
+    }
+
+    private static func respond(to request: Request, key: String, next: any Responder) async throws -> Response {
         guard (1...255).contains(key.utf8.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
-            throw Problem.badParameter(Self.header, "expected 1 to 255 visible ASCII characters")
+            throw Problem.badParameter(header, "expected 1 to 255 visible ASCII characters")
         }
         let maxBody = request.application.routes.defaultMaxBodySize.value
         let body = try await request.body.collect(upTo: maxBody)
         let repository = IdempotencyRepository(request.store)
         let claim = try await repository.claim(
-            key: key, userID: try request.principal.userID, requestHash: Self.hash(request, body: body))
+            key: key, userID: try request.principal.userID, requestHash: hash(request, body: body))
         switch claim {
         case .replay(let stored):
             var headers = HTTPHeaders(stored.headers.map { ($0.key, $0.value) })
@@ -40,7 +48,7 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         case .proceed(let claimID):
             let response: Response
             do {
-                response = try await next.respond(to: request)
+                response = try await next.respond(to: request).get()
             } catch {
                 try? await repository.release(claimID)
                 throw error
@@ -50,7 +58,7 @@ struct IdempotencyMiddleware: AsyncMiddleware {
                 return response
             }
             var headers: [String: String] = [:]
-            for name in Self.replayedHeaders {
+            for name in replayedHeaders {
                 if let value = response.headers.first(name: name) { headers[name.description] = value }
             }
             let bytes = response.body.buffer.map { Data(buffer: $0) } ?? Data()

@@ -1,11 +1,12 @@
 import Vapor
 
 /// Turns every error into an RFC 9457 problem response. Replaces Vapor's `ErrorMiddleware`.
-struct ProblemMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
+///
+/// Written against `EventLoopFuture` rather than as an `AsyncMiddleware`: Vapor starts a task for every async
+/// middleware on every request, and this one runs on all of them.
+struct ProblemMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapErrorThrowing { error in
             let problem = Problem.from(error)
             if problem.status >= 500 {
                 request.logger.report(error: error)

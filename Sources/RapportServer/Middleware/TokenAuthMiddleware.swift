@@ -5,20 +5,44 @@ import RapportStore
 import Vapor
 
 /// Requires `Authorization: Bearer rap_…` with a live token, and records who the caller is.
-struct TokenAuthMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+///
+/// Future-based, like `ProblemMiddleware`: with the token in `TokenCache` (the common case) it passes the request on
+/// without leaving the event loop; only a cache miss or a due `last_used_at` write starts a task.
+struct TokenAuthMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard let secret = request.headers.bearerAuthorization?.token else {
-            throw Self.unauthenticated("send an API token: 'Authorization: Bearer rap_…'")
+            return request.eventLoop.makeFailedFuture(
+                Self.unauthenticated("send an API token: 'Authorization: Bearer rap_…'"))
         }
         let services = request.rapport
         let now = services.clock.now()
         let key = Hex.encode(SHA256.hash(data: Data(secret.utf8)))
+        if let entry = services.tokenCache.entry(for: key, now: now),
+            !services.tokenCache.claimLastUsedWrite(for: key, now: now)
+        {
+            request.setPrincipal(entry.principal)
+            return next.respond(to: request)
+        }
+        let verified = request.eventLoop.makePromise(of: Principal.self)
+        verified.completeWithTask {
+            try await Self.verify(secret: secret, key: key, request: request, now: now)
+        }
+        return verified.futureResult.flatMap { principal in
+            request.setPrincipal(principal)
+            return next.respond(to: request)
+        }
+    }
+
+    /// Looks the token up unless it is cached, and writes `last_used_at` when it is due.
+    private static func verify(secret: String, key: String, request: Request, now: Date) async throws -> Principal {
+        let services = request.rapport
+        let repository = TokenRepository(request.store)
         let entry: TokenCache.Entry
         if let cached = services.tokenCache.entry(for: key, now: now) {
             entry = cached
         } else {
-            guard let (token, user) = try await TokenRepository(request.store).authenticate(secret: secret) else {
-                throw Self.unauthenticated("the API token is unknown or revoked")
+            guard let (token, user) = try await repository.authenticate(secret: secret) else {
+                throw unauthenticated("the API token is unknown or revoked")
             }
             let principal = Principal(
                 userID: user.id, role: user.role, team: user.team, actor: Actor(kind: .token, id: token.id))
@@ -27,12 +51,10 @@ struct TokenAuthMiddleware: AsyncMiddleware {
                 expiresAt: now.addingTimeInterval(TimeInterval(services.settings.tokenCacheSeconds)),
                 lastUsedRecordedAt: nil)
             services.tokenCache.store(entry, for: key)
+            _ = services.tokenCache.claimLastUsedWrite(for: key, now: now)
         }
-        if services.tokenCache.claimLastUsedWrite(for: key, now: now) {
-            try await TokenRepository(request.store).markUsed(entry.tokenID, at: now)
-        }
-        request.setPrincipal(entry.principal)
-        return try await next.respond(to: request)
+        try await repository.markUsed(entry.tokenID, at: now)
+        return entry.principal
     }
 
     static func unauthenticated(_ detail: String) -> Problem {

@@ -22,10 +22,3 @@ final class TestClock: RapportClock {
     }
 }
 
-/// RFC 3339 with milliseconds, rounded (Foundation's formatter truncates, which can print the millisecond before).
-func rfc3339(_ date: Date) -> String {
-    let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
-    let whole = Date(timeIntervalSince1970: (milliseconds / 1000).rounded(.down))
-    let fraction = Int(milliseconds) % 1000
-    return String(whole.formatted(.iso8601).dropLast()) + String(format: ".%03dZ", fraction)
-}
