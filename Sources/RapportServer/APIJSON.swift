@@ -57,5 +57,5 @@ enum ETag {
 
 extension UUID {
     /// The lower-case form the API writes (Foundation writes upper case).
-    var lowercased: String { uuidString.lowercased() }
+    var lowercased: String { UUIDText.format(self) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RapportCore
 import Vapor
 
 /// The API's paths, in one place: routes are registered from these and links (`Location`) are built from them.
@@ -14,16 +15,16 @@ enum APIPath {
 
     /// `/api/v1/customers/{id}`.
     static func customer(_ id: UUID) -> String {
-        "/api/v1/customers/\(id.uuidString.lowercased())"
+        "/api/v1/customers/\(UUIDText.format(id))"
     }
 
     /// `/api/v1/users/{id}`.
     static func user(_ id: UUID) -> String {
-        "/api/v1/users/\(id.uuidString.lowercased())"
+        "/api/v1/users/\(UUIDText.format(id))"
     }
 
     /// `/api/v1/tokens/{id}`.
     static func token(_ id: UUID) -> String {
-        "/api/v1/tokens/\(id.uuidString.lowercased())"
+        "/api/v1/tokens/\(UUIDText.format(id))"
     }
 }

@@ -33,7 +33,7 @@ extension Request {
 
     /// A UUID path parameter; an ID that is not a UUID names no resource, so it is a 404.
     func uuidParameter(_ name: String) throws -> UUID {
-        guard let text = parameters.get(name), let id = UUID(uuidString: text) else {
+        guard let text = parameters.get(name), let id = UUIDText.parse(text) else {
             throw Problem(.notFound, type: ProblemType.notFound, detail: "no such resource")
         }
         return id
