@@ -23,7 +23,8 @@ public enum UUIDText {
     }
 
     /// Parses the 36-character form in either case; nil for anything else.
-    public static func parse(_ text: some StringProtocol) -> UUID? {
+    public static func parse(_ text: String) -> UUID? {
+        guard text.utf8.count == 36 else { return nil }
         var bytes = [UInt8](repeating: 0, count: 16)
         var count = 0
         var high: UInt8?
@@ -41,7 +42,7 @@ public enum UUIDText {
                 high = nibble
             }
         }
-        guard count == 16, high == nil, text.utf8.count == 36 else { return nil }
+        guard count == 16, high == nil else { return nil }
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8],
                            bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
