@@ -11,9 +11,10 @@ import Vapor
 ///   - settings: resolved settings.
 ///   - clock: the source of "now" (a fixed clock in tests).
 public func configure(_ app: Application, settings: Settings, clock: any RapportClock = SystemClock()) throws {
-    let writeGate = try RapportDatabaseSetup.register(settings: settings, on: app.databases)
+    let handles = try RapportDatabaseSetup.register(settings: settings, on: app.databases, logger: app.logger)
+    if let readers = handles.readers { app.lifecycle.use(ReadersShutdown(readers: readers)) }
     app.rapport = RapportServices(
-        settings: settings, clock: clock, writeGate: writeGate,
+        settings: settings, clock: clock, writeGate: handles.writeGate, readers: handles.readers,
         parser: CustomerFieldsParser(defaultPhoneRegion: settings.phoneRegion), tokenCache: TokenCache())
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: settings.maxBodyBytes)
     app.http.server.configuration.hostname = settings.host
@@ -50,5 +51,14 @@ public enum Startup {
         let (_, password) = try await UserAccounts(store: app.rapportDatabase).createUser(
             email: email, displayName: "Administrator", role: .admin, team: nil, password: nil)
         return (email, password!)
+    }
+}
+
+/// Closes the SQLite read connections when the application shuts down.
+private struct ReadersShutdown: LifecycleHandler {
+    let readers: SQLiteReaders
+
+    func shutdownAsync(_ application: Application) async {
+        await readers.close()
     }
 }

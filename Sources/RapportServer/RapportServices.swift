@@ -9,6 +9,7 @@ struct RapportServices: Sendable {
     let settings: Settings
     let clock: any RapportClock
     let writeGate: WriteGate?
+    let readers: SQLiteReaders?
     let parser: CustomerFieldsParser
     let tokenCache: TokenCache
 
@@ -31,7 +32,7 @@ extension Application {
 
     /// The database with Rapport's write rules, for work outside a request (CLI commands, start-up).
     public var rapportDatabase: RapportDatabase {
-        RapportDatabase(database: db, writeGate: rapport.writeGate, clock: rapport.clock)
+        RapportDatabase(database: db, writeGate: rapport.writeGate, clock: rapport.clock, readers: rapport.readers)
     }
 }
 
@@ -41,7 +42,7 @@ extension Request {
 
     /// The database on this request's event loop, with Rapport's write rules.
     var store: RapportDatabase {
-        RapportDatabase(database: db, writeGate: rapport.writeGate, clock: rapport.clock)
+        RapportDatabase(database: db, writeGate: rapport.writeGate, clock: rapport.clock, readers: rapport.readers)
     }
 
     private struct PrincipalKey: StorageKey {

@@ -48,8 +48,10 @@ public struct CustomerRepository: Sendable {
     /// event loop for a task. One indexed query written as plain SQL (SQLKit's builder cost more than running it),
     /// and the document is not decoded.
     public func find(_ id: UUID, visibleTo visibility: CustomerVisibility) -> EventLoopFuture<StoredCustomer> {
-        if let sqlite = store.database as? any SQLiteDatabase {
-            return Self.findOnSQLite(id, visibleTo: visibility, on: sqlite)
+        if let readers = store.readers {
+            return readers.connection(on: store.database.eventLoop).flatMap { connection in
+                Self.findOnSQLite(id, visibleTo: visibility, on: connection)
+            }
         }
         var query: SQLQueryString = "SELECT \(unsafeRaw: Self.storedColumns.joined(separator: ", ")) FROM customers "
         query += "WHERE id = \(bind: id)"

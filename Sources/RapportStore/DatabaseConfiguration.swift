@@ -8,22 +8,29 @@ import SQLKit
 
 /// Connects Fluent to the database the settings name: PostgreSQL when there is a URL, else a SQLite file.
 public enum RapportDatabaseSetup {
+    /// What the rest of Rapport needs to know about the registered database.
+    public struct Handles: Sendable {
+        /// Serialises write transactions on SQLite; nil on PostgreSQL.
+        public let writeGate: WriteGate?
+        /// Per-event-loop read connections on SQLite; nil on PostgreSQL.
+        public let readers: SQLiteReaders?
+    }
+
     /// Registers the database as the default of `databases`.
-    /// - Returns: the write gate SQLite needs, nil for PostgreSQL.
     /// - Throws: when the URL cannot be parsed or the SQLite file's folder cannot be created.
     public static func register(
-        settings: Settings, on databases: Databases, id: DatabaseID = .main
-    ) throws -> WriteGate? {
+        settings: Settings, on databases: Databases, logger: Logger, id: DatabaseID = .main
+    ) throws -> Handles {
         if let url = settings.databaseURL {
             let configuration = try SQLPostgresConfiguration(url: url)
             databases.use(.postgres(configuration: configuration, sqlLogLevel: .debug), as: id, isDefault: true)
-            return nil
+            return Handles(writeGate: nil, readers: nil)
         }
         let path = settings.databasePath
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: id, isDefault: true)
-        return WriteGate()
+        return Handles(writeGate: WriteGate(), readers: SQLiteReaders(path: path, databases: databases, logger: logger))
     }
 
     /// Settings that must hold for the database file itself: WAL journal (readers never wait for the writer) and

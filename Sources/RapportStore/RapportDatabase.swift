@@ -10,12 +10,15 @@ public struct RapportDatabase: Sendable {
     public let writeGate: WriteGate?
     /// The clock that stamps rows and events.
     public let clock: any RapportClock
+    /// Per-event-loop read connections for the hottest reads, on SQLite.
+    public let readers: SQLiteReaders?
 
     /// Wraps a database.
-    public init(database: any Database, writeGate: WriteGate?, clock: any RapportClock) {
+    public init(database: any Database, writeGate: WriteGate?, clock: any RapportClock, readers: SQLiteReaders? = nil) {
         self.database = database
         self.writeGate = writeGate
         self.clock = clock
+        self.readers = readers
     }
 
     /// Runs `body` in one database transaction, behind the write gate when there is one.

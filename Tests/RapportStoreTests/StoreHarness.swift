@@ -13,12 +13,14 @@ enum StoreHarness {
         let database = try await TestDatabase.provision(using: databases)
         do {
             let settings = try Settings.resolve(flags: database.flags, environment: [:])
-            let gate = try RapportDatabaseSetup.register(settings: settings, on: databases)
             let logger = Logger(label: "store-test")
+            let handles = try RapportDatabaseSetup.register(settings: settings, on: databases, logger: logger)
             let db = databases.database(.main, logger: logger, on: databases.eventLoopGroup.any())!
             try await RapportDatabaseSetup.prepare(db)
             try await RapportMigrator(databases: databases, logger: logger).migrate()
-            try await test(RapportDatabase(database: db, writeGate: gate, clock: SystemClock()), databases)
+            try await test(RapportDatabase(database: db, writeGate: handles.writeGate, clock: SystemClock(),
+                                           readers: handles.readers), databases)
+            await handles.readers?.close()
         } catch {
             try? await database.drop()
             await databases.shutdownAsync()
