@@ -30,7 +30,7 @@ public enum RapportDatabaseSetup {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: id, isDefault: true)
-        return Handles(writeGate: WriteGate(), readers: SQLiteReaders(path: path, databases: databases, logger: logger))
+        return Handles(writeGate: WriteGate(), readers: SQLiteReaders(path: path, logger: logger))
     }
 
     /// Settings that must hold for the database file itself: WAL journal (readers never wait for the writer) and

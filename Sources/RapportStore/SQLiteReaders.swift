@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import Logging
+import NIOPosix
 import SQLiteNIO
 import Synchronization
 
@@ -12,9 +13,13 @@ import Synchronization
 public final class SQLiteReaders: Sendable {
     private let open: @Sendable (any EventLoop) -> EventLoopFuture<SQLiteConnection>
     private let connections = Mutex<[ObjectIdentifier: EventLoopFuture<SQLiteConnection>]>([:])
+    /// The readers' own thread. One is enough for point reads, and fewer runnable threads keep the latency tail
+    /// short on a small machine.
+    private let threadPool = NIOThreadPool(numberOfThreads: 1)
 
-    init(path: String, databases: Databases, logger: Logger) {
-        let threadPool = databases.threadPool
+    init(path: String, logger: Logger) {
+        threadPool.start()
+        let threadPool = self.threadPool
         open = { eventLoop in
             SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop)
                 .flatMap { connection in
@@ -50,5 +55,6 @@ public final class SQLiteReaders: Sendable {
         for connection in open {
             try? await connection.get().close()
         }
+        try? await threadPool.shutdownGracefully()
     }
 }
