@@ -13,13 +13,15 @@ import Vapor
 public func configure(_ app: Application, settings: Settings, clock: any RapportClock = SystemClock()) throws {
     let handles = try RapportDatabaseSetup.register(settings: settings, on: app.databases, logger: app.logger)
     if let readers = handles.readers { app.lifecycle.use(ReadersShutdown(readers: readers)) }
-    app.rapport = RapportServices(
+    let services = RapportServices(
         settings: settings, clock: clock, writeGate: handles.writeGate, readers: handles.readers,
         parser: CustomerFieldsParser(defaultPhoneRegion: settings.phoneRegion), tokenCache: TokenCache())
+    app.rapport = services
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: settings.maxBodyBytes)
     app.http.server.configuration.hostname = settings.host
     app.http.server.configuration.port = settings.port
     app.middleware = Middlewares()
+    app.middleware.use(ServicesMiddleware(services: services))
     app.middleware.use(ProblemMiddleware())
     try routes(app)
 }

@@ -36,9 +36,25 @@ extension Application {
     }
 }
 
+/// Hands Rapport's services to each request. Requests must not read them from application storage: Vapor clears
+/// that storage at shutdown while requests may still be in flight.
+struct ServicesMiddleware: Middleware {
+    let services: RapportServices
+
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        request.storage[RapportServices.Key.self] = services
+        return next.respond(to: request)
+    }
+}
+
 extension Request {
-    /// Rapport's services.
-    var rapport: RapportServices { application.rapport }
+    /// Rapport's services, set by `ServicesMiddleware` (the first middleware) on every request.
+    var rapport: RapportServices {
+        guard let services = storage[RapportServices.Key.self] else {
+            preconditionFailure("ServicesMiddleware must be the first middleware")
+        }
+        return services
+    }
 
     /// The database on this request's event loop, with Rapport's write rules.
     var store: RapportDatabase {
