@@ -33,6 +33,11 @@ public enum RapportDatabaseSetup {
         return Handles(writeGate: WriteGate(), readers: SQLiteReaders(path: path, logger: logger))
     }
 
+    /// Whether the database answers a trivial query; for the readiness probe.
+    public static func ping(_ database: any Database) async throws {
+        try await (database as! any SQLDatabase).raw("SELECT 1").run()
+    }
+
     /// Settings that must hold for the database file itself: WAL journal (readers never wait for the writer) and
     /// foreign keys (on per connection by the driver).
     public static func prepare(_ database: any Database) async throws {

@@ -1,5 +1,5 @@
 import Foundation
-import SQLKit
+import RapportStore
 import Vapor
 
 /// `/healthz` (the process answers) and `/readyz` (the database answers); neither needs authentication.
@@ -15,7 +15,7 @@ struct HealthController: RouteCollection {
 
     @Sendable func ready(request: Request) async throws -> Response {
         do {
-            try await (request.db as! any SQLDatabase).raw("SELECT 1").run()
+            try await RapportDatabaseSetup.ping(request.db)
         } catch {
             request.logger.warning("readiness check failed: \(String(reflecting: error))")
             throw Problem(.serviceUnavailable, detail: "the database does not answer")
