@@ -1,0 +1,163 @@
+import Foundation
+
+/// A customer's lifecycle stage 生命周期阶段, derived from purchases, never typed by hand (a manual override is
+/// recorded as such).
+public enum LifecycleStage: String, Codable, CaseIterable, Sendable {
+    /// 潜在客户: no purchase yet.
+    case prospect
+    /// 新客户: a recent first purchase and no repeat yet.
+    case new
+    /// 活跃客户: buying in its usual rhythm.
+    case active
+    /// 沉默客户: quieter than its own rhythm allows.
+    case silent
+    /// 流失客户: gone, by its rhythm or by other evidence (P(alive), in the analytics engine).
+    case churned
+}
+
+/// The thresholds of the lifecycle rules; each is a setting.
+public struct LifecycleSettings: Equatable, Sendable {
+    /// A first purchase less than this many days ago, without a repeat, is `new`.
+    public var newDays: Int
+    /// Never `silent` sooner than this many days after the last purchase.
+    public var silentMinDays: Int
+    /// `silent` after this many times the customer's median gap between purchase days (if longer).
+    public var silentGapMultiple: Double
+    /// Never `churned` sooner than this many days after the last purchase.
+    public var churnMinDays: Int
+    /// `churned` after this many times the median gap (if longer).
+    public var churnGapMultiple: Double
+
+    /// The defaults of the product design.
+    public init(
+        newDays: Int = 30, silentMinDays: Int = 60, silentGapMultiple: Double = 2.5, churnMinDays: Int = 180,
+        churnGapMultiple: Double = 5
+    ) {
+        self.newDays = newDays
+        self.silentMinDays = silentMinDays
+        self.silentGapMultiple = silentGapMultiple
+        self.churnMinDays = churnMinDays
+        self.churnGapMultiple = churnGapMultiple
+    }
+}
+
+/// A stage and why: the rule that decided it and the numbers behind it, for the `status` event and for people.
+public struct StageAssessment: Equatable, Sendable {
+    public let stage: LifecycleStage
+    /// Stable name of the deciding rule, e.g. `silent_by_rhythm`.
+    public let rule: String
+    /// The explanation a person reads: "no purchase for 100 days; usual gap 30 days; silent after 75 days".
+    public let reason: String
+    /// Whole days since the last purchase day; nil for prospects.
+    public let daysSinceLastPurchase: Int?
+    /// Median days between purchase days; nil with fewer than two purchase days.
+    public let usualGapDays: Double?
+
+    /// Creates an assessment.
+    public init(stage: LifecycleStage, rule: String, reason: String, daysSinceLastPurchase: Int?, usualGapDays: Double?) {
+        self.stage = stage
+        self.rule = rule
+        self.reason = reason
+        self.daysSinceLastPurchase = daysSinceLastPurchase
+        self.usualGapDays = usualGapDays
+    }
+}
+
+/// What the engine knows about one customer's buying.
+public struct BuyingFacts: Equatable, Sendable {
+    /// Days (day numbers in the business's calendar) with a net purchase, in any order, repeats allowed: a day
+    /// counts once however many orders it had.
+    public let purchaseDays: [Int]
+    /// Today's day number.
+    public let today: Int
+
+    /// Creates the facts.
+    public init(purchaseDays: [Int], today: Int) {
+        self.purchaseDays = purchaseDays
+        self.today = today
+    }
+}
+
+/// Other evidence that a customer has churned, checked before the rhythm rules. The seam through which the analytics
+/// engine adds "churned when P(alive) < threshold".
+public protocol ChurnEvidence: Sendable {
+    /// An assessment marking the customer churned, or nil when this evidence says nothing.
+    func churnAssessment(_ facts: BuyingFacts, rhythm: StageAssessment) -> StageAssessment?
+}
+
+/// The lifecycle rules of the product design, as pure functions of a customer's purchase days and today.
+public struct LifecycleEngine: Sendable {
+    public let settings: LifecycleSettings
+    /// Evidence beyond the rhythm rules that can mark a customer churned (none by default).
+    public let churnEvidence: [any ChurnEvidence]
+
+    /// Creates an engine.
+    public init(settings: LifecycleSettings = LifecycleSettings(), churnEvidence: [any ChurnEvidence] = []) {
+        self.settings = settings
+        self.churnEvidence = churnEvidence
+    }
+
+    /// The stage the rules give.
+    public func assess(_ facts: BuyingFacts) -> StageAssessment {
+        let rhythm = assessByRhythm(facts)
+        guard rhythm.stage != .prospect, rhythm.stage != .churned else { return rhythm }
+        for evidence in churnEvidence {
+            if let churned = evidence.churnAssessment(facts, rhythm: rhythm) { return churned }
+        }
+        return rhythm
+    }
+
+    /// Whether moving from `previous` to `next` is a win-back 回流: a silent or churned customer buying again.
+    public static func isWinBack(from previous: LifecycleStage?, to next: LifecycleStage) -> Bool {
+        (previous == .silent || previous == .churned) && next == .active
+    }
+
+    /// The median of the gaps between consecutive distinct purchase days; nil with fewer than two days.
+    public static func medianGap(of purchaseDays: [Int]) -> Double? {
+        let days = Array(Set(purchaseDays)).sorted()
+        guard days.count >= 2 else { return nil }
+        let gaps = zip(days.dropFirst(), days).map { Double($0 - $1) }.sorted()
+        let middle = gaps.count / 2
+        return gaps.count % 2 == 1 ? gaps[middle] : (gaps[middle - 1] + gaps[middle]) / 2
+    }
+
+    private func assessByRhythm(_ facts: BuyingFacts) -> StageAssessment {
+        let days = Set(facts.purchaseDays)
+        guard let last = days.max(), let first = days.min() else {
+            return StageAssessment(stage: .prospect, rule: "no_purchase", reason: "no purchase yet",
+                                   daysSinceLastPurchase: nil, usualGapDays: nil)
+        }
+        let idle = facts.today - last
+        let gap = Self.medianGap(of: facts.purchaseDays)
+        let silentAfter = max(Double(settings.silentMinDays), gap.map { settings.silentGapMultiple * $0 } ?? 0)
+        let churnAfter = max(Double(settings.churnMinDays), gap.map { settings.churnGapMultiple * $0 } ?? 0)
+        let rhythm = gap.map { "; usual gap \(Self.days($0))" } ?? "; one purchase day"
+        func assessment(_ stage: LifecycleStage, _ rule: String, _ reason: String) -> StageAssessment {
+            StageAssessment(stage: stage, rule: rule, reason: reason, daysSinceLastPurchase: idle, usualGapDays: gap)
+        }
+        if Double(idle) > churnAfter {
+            return assessment(.churned, "churned_by_rhythm",
+                              "no purchase for \(Self.days(idle))\(rhythm); churned after \(Self.days(churnAfter))")
+        }
+        if Double(idle) > silentAfter {
+            return assessment(.silent, "silent_by_rhythm",
+                              "no purchase for \(Self.days(idle))\(rhythm); silent after \(Self.days(silentAfter))")
+        }
+        if days.count == 1, facts.today - first < settings.newDays {
+            return assessment(.new, "first_purchase_recent",
+                              "first purchase \(Self.days(facts.today - first)) ago; new for \(Self.days(settings.newDays))")
+        }
+        return assessment(.active, "buying_in_rhythm",
+                          "last purchase \(Self.days(idle)) ago\(rhythm); silent after \(Self.days(silentAfter))")
+    }
+
+    /// "1 day", "75 days", "12.5 days".
+    static func days(_ value: Double) -> String {
+        let text = value.rounded() == value ? String(Int(value)) : String(format: "%.1f", value)
+        return text + (value == 1 ? " day" : " days")
+    }
+
+    static func days(_ value: Int) -> String {
+        days(Double(value))
+    }
+}
