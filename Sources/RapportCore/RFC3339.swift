@@ -31,6 +31,13 @@ public enum RFC3339 {
         return String(decoding: utf8, as: UTF8.self)
     }
 
+    /// Parses an RFC 3339 time, with or without fractional seconds, with `Z` or a numeric offset; nil otherwise.
+    public static func parse(_ text: String) -> Date? {
+        let upper = text.uppercased()
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(upper) { return date }
+        return try? Date.ISO8601FormatStyle().parse(upper)
+    }
+
     private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
         return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)

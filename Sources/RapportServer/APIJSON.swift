@@ -22,9 +22,7 @@ enum APIJSON {
 
     /// Parses an RFC 3339 time, with or without fractional seconds, with `Z` or a numeric offset.
     static func parseTime(_ text: String) -> Date? {
-        let upper = text.uppercased()
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(upper) { return date }
-        return try? Date.ISO8601FormatStyle().parse(upper)
+        RFC3339.parse(text)
     }
 
     /// A JSON response with the given status and headers.
