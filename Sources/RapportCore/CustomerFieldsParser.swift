@@ -11,8 +11,6 @@ public struct CustomerFieldsParser: Sendable {
 
     /// Limits that keep one customer document a reasonable size.
     static let maxNameLength = 200
-    static let maxTextLength = 500
-    static let maxListCount = 50
     static let maxTagLength = 64
 
     /// Creates a parser.
@@ -37,7 +35,7 @@ public struct CustomerFieldsParser: Sendable {
     /// Validates and normalises a whole customer document.
     /// - Throws: `ValidationError` listing every invalid, unknown or read-only field.
     public func parse(_ document: JSONValue) throws(ValidationError) -> CustomerFields {
-        var reader = Reader()
+        var reader = DocumentReader()
         guard let members = document.objectValue else {
             throw ValidationError(field: "", code: "wrong_type", message: "expected a JSON object")
         }
@@ -90,103 +88,8 @@ public struct CustomerFieldsParser: Sendable {
     }
 }
 
-/// Reads typed values out of `JSONValue`s, recording an error and returning nil where a value does not fit.
-private struct Reader {
-    var errors: [FieldError] = []
-
-    mutating func fail(_ field: String, _ code: String, _ message: String) {
-        errors.append(FieldError(field: field, code: code, message: message))
-    }
-
-    mutating func wrongType(_ value: JSONValue, at path: String, expected: String) {
-        fail(path, "wrong_type", "expected \(expected), got \(value.typeName)")
-    }
-
-    /// Cleaned text; nil for absent or null. Empty text after cleaning counts as absent.
-    mutating func text(_ value: JSONValue?, at path: String, max: Int = CustomerFieldsParser.maxTextLength) -> String? {
-        guard let value, value != .null else { return nil }
-        guard let raw = value.stringValue else {
-            wrongType(value, at: path, expected: "a string")
-            return nil
-        }
-        let cleaned = TextNormalization.clean(raw)
-        if cleaned.count > max {
-            fail(path, "too_long", "at most \(max) characters")
-            return nil
-        }
-        if cleaned.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) {
-            fail(path, "invalid_text", "control characters are not allowed")
-            return nil
-        }
-        return cleaned.isEmpty ? nil : cleaned
-    }
-
-    mutating func bool(_ value: JSONValue?, at path: String) -> Bool? {
-        guard let value, value != .null else { return nil }
-        guard case .bool(let flag) = value else {
-            wrongType(value, at: path, expected: "true or false")
-            return nil
-        }
-        return flag
-    }
-
-    mutating func enumeration<E: RawRepresentable & CaseIterable>(
-        _ value: JSONValue?, at path: String, as: E.Type
-    ) -> E? where E.RawValue == String {
-        guard let text = text(value, at: path) else { return nil }
-        guard let result = E(rawValue: text) else {
-            let options = E.allCases.map(\.rawValue).joined(separator: ", ")
-            fail(path, "invalid_value", "expected one of: \(options)")
-            return nil
-        }
-        return result
-    }
-
-    mutating func uuid(_ value: JSONValue?, at path: String) -> UUID? {
-        guard let text = text(value, at: path) else { return nil }
-        guard let id = UUID(uuidString: text) else {
-            fail(path, "invalid_id", "expected a UUID")
-            return nil
-        }
-        return id
-    }
-
-    mutating func calendarDate(_ value: JSONValue?, at path: String) -> CalendarDate? {
-        guard let text = text(value, at: path) else { return nil }
-        guard let date = CalendarDate(parsing: text), date.year >= 1900 else {
-            fail(path, "invalid_date", "expected a date written YYYY-MM-DD, after 1900")
-            return nil
-        }
-        return date
-    }
-
-    /// Members of an object whose keys must come from `allowed`; unknown keys are reported.
-    mutating func object(_ value: JSONValue, at path: String, allowed: [String]) -> [String: JSONValue]? {
-        guard let members = value.objectValue else {
-            wrongType(value, at: path, expected: "an object")
-            return nil
-        }
-        for key in members.keys.sorted() where !allowed.contains(key) {
-            fail("\(path).\(key)", "unknown_field", "unknown field; expected one of: \(allowed.joined(separator: ", "))")
-        }
-        return members
-    }
-
-    mutating func list<T>(
-        _ value: JSONValue?, at path: String, item: (inout Reader, JSONValue, String) -> T?
-    ) -> [T] {
-        guard let value, value != .null else { return [] }
-        guard let items = value.arrayValue else {
-            wrongType(value, at: path, expected: "an array")
-            return []
-        }
-        if items.count > CustomerFieldsParser.maxListCount {
-            fail(path, "too_many", "at most \(CustomerFieldsParser.maxListCount) entries")
-            return []
-        }
-        return items.enumerated().compactMap { index, element in item(&self, element, "\(path)[\(index)]") }
-    }
-
+/// The customer-specific readers.
+extension DocumentReader {
     mutating func emailEntry(_ value: JSONValue, at path: String) -> EmailEntry? {
         guard let members = object(value, at: path, allowed: ["address", "label", "primary"]) else { return nil }
         let label = text(members["label"], at: "\(path).label", max: 64)

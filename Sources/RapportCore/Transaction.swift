@@ -59,8 +59,6 @@ public struct TransactionParser: Sendable {
                        "channel", "refund_of"]
     static let lineKeys = ["sku", "name", "category", "quantity", "unit_price_minor"]
     static let maxLines = 500
-    /// Whole numbers beyond this are not exact in a JSON number read as a double.
-    static let maxExactInteger = Double(1 << 53)
 
     /// Creates a parser for a base currency such as `CNY`.
     public init(baseCurrency: String) {
@@ -70,139 +68,53 @@ public struct TransactionParser: Sendable {
     /// Validates a transaction document.
     /// - Throws: `ValidationError` listing every problem.
     public func parse(_ document: JSONValue) throws(ValidationError) -> TransactionInput {
-        var errors: [FieldError] = []
-        func fail(_ field: String, _ code: String, _ message: String) {
-            errors.append(FieldError(field: field, code: code, message: message))
-        }
-        guard let members = document.objectValue else {
-            throw ValidationError(field: "", code: "wrong_type", message: "expected a JSON object")
-        }
-        for key in members.keys.sorted() where !Self.keys.contains(key) {
-            fail(key, "unknown_field", "unknown field; expected one of: \(Self.keys.joined(separator: ", "))")
-        }
-        func text(_ key: String, in object: [String: JSONValue], at path: String, required: Bool, max: Int) -> String? {
-            switch object[key] {
-            case nil, .null?:
-                if required { fail(path, "required", "\(key) is required") }
-                return nil
-            case .string(let raw)?:
-                let cleaned = TextNormalization.clean(raw)
-                if cleaned.isEmpty {
-                    if required { fail(path, "required", "\(key) cannot be empty") }
-                    return nil
-                }
-                if cleaned.count > max {
-                    fail(path, "too_long", "at most \(max) characters")
-                    return nil
-                }
-                return cleaned
-            case let other?:
-                fail(path, "wrong_type", "expected a string, got \(other.typeName)")
-                return nil
-            }
-        }
-        func integer(_ key: String, in object: [String: JSONValue], at path: String, minimum: Int64) -> Int64? {
-            switch object[key] {
-            case nil, .null?:
-                fail(path, "required", "\(key) is required")
-                return nil
-            case .number(let value)?:
-                guard value.rounded() == value, abs(value) <= Self.maxExactInteger else {
-                    fail(path, "not_an_integer", "expected a whole number (money is in minor units, such as fen)")
-                    return nil
-                }
-                guard Int64(value) >= minimum else {
-                    fail(path, minimum > 0 ? "must_be_positive" : "must_not_be_negative",
-                         minimum > 0 ? "must be at least \(minimum)" : "must not be negative")
-                    return nil
-                }
-                return Int64(value)
-            case let other?:
-                fail(path, "wrong_type", "expected a number, got \(other.typeName)")
-                return nil
-            }
-        }
-        func uuid(_ key: String, required: Bool) -> UUID? {
-            guard let raw = text(key, in: members, at: key, required: required, max: 36) else { return nil }
-            guard let id = UUIDText.parse(raw) else {
-                fail(key, "invalid_id", "expected a UUID")
-                return nil
-            }
-            return id
-        }
-
-        let customerID = uuid("customer_id", required: true)
-        let externalID = text("external_id", in: members, at: "external_id", required: false, max: 128)
-        var kind: TransactionKind?
-        if let raw = text("kind", in: members, at: "kind", required: true, max: 16) {
-            kind = TransactionKind(rawValue: raw.lowercased())
-            if kind == nil { fail("kind", "invalid_value", "expected purchase or refund") }
-        }
-        var occurredAt: Date?
-        if let raw = text("occurred_at", in: members, at: "occurred_at", required: true, max: 64) {
-            occurredAt = RFC3339.parse(raw)
-            if occurredAt == nil { fail("occurred_at", "invalid_time", "expected an RFC 3339 time such as 2026-01-31T09:00:00+08:00") }
-        }
+        var reader = DocumentReader()
+        let members = try reader.topLevel(document, allowed: Self.keys)
+        let customerID = reader.requiredUUID(members["customer_id"], at: "customer_id")
+        let externalID = reader.text(members["external_id"], at: "external_id", max: 128)
+        let kindText = reader.requiredText(members["kind"], at: "kind", max: 16)
+        let kind = kindText.flatMap { TransactionKind(rawValue: $0.lowercased()) }
+        if kindText != nil, kind == nil { reader.fail("kind", "invalid_value", "expected purchase or refund") }
+        let occurredAt = reader.time(members["occurred_at"], at: "occurred_at")
         var currency: String?
-        if let raw = text("currency", in: members, at: "currency", required: true, max: 8) {
-            let code = raw.uppercased()
-            if code != baseCurrency {
-                fail("currency", "currency_not_supported",
-                     "this deployment keeps money in \(baseCurrency); convert amounts to \(baseCurrency) before sending")
-            } else {
+        if let code = reader.requiredText(members["currency"], at: "currency", max: 8)?.uppercased() {
+            if code == baseCurrency {
                 currency = code
+            } else {
+                reader.fail("currency", "currency_not_supported",
+                            "this deployment keeps money in \(baseCurrency); convert amounts to \(baseCurrency) before sending")
             }
         }
-        var lines: [TransactionLine] = []
-        switch members["lines"] {
-        case nil, .null?:
-            break
-        case .array(let items)? where items.count > Self.maxLines:
-            fail("lines", "too_many", "at most \(Self.maxLines) lines")
-        case .array(let items)?:
-            for (index, item) in items.enumerated() {
-                let path = "lines[\(index)]"
-                guard let line = item.objectValue else {
-                    fail(path, "wrong_type", "expected an object, got \(item.typeName)")
-                    continue
-                }
-                for key in line.keys.sorted() where !Self.lineKeys.contains(key) {
-                    fail("\(path).\(key)", "unknown_field",
-                         "unknown field; expected one of: \(Self.lineKeys.joined(separator: ", "))")
-                }
-                let sku = text("sku", in: line, at: "\(path).sku", required: true, max: 64)
-                let name = text("name", in: line, at: "\(path).name", required: true, max: 200)
-                let category = text("category", in: line, at: "\(path).category", required: false, max: 64)
-                let quantity = integer("quantity", in: line, at: "\(path).quantity", minimum: 1)
-                let price = integer("unit_price_minor", in: line, at: "\(path).unit_price_minor", minimum: 0)
-                if let sku, let name, let quantity, let price {
-                    lines.append(TransactionLine(sku: sku, name: name, category: category, quantity: quantity,
-                                                 unitPriceMinor: price))
-                }
-            }
-        case let other?:
-            fail("lines", "wrong_type", "expected an array, got \(other.typeName)")
+        let errorsBeforeLines = reader.errors.count
+        let lines = reader.list(members["lines"], at: "lines", maxCount: Self.maxLines) { reader, item, path -> TransactionLine? in
+            guard let line = reader.object(item, at: path, allowed: Self.lineKeys) else { return nil }
+            let sku = reader.requiredText(line["sku"], at: "\(path).sku", max: 64)
+            let name = reader.requiredText(line["name"], at: "\(path).name", max: 200)
+            let category = reader.text(line["category"], at: "\(path).category", max: 64)
+            let quantity = reader.integer(line["quantity"], at: "\(path).quantity", minimum: 1)
+            let price = reader.integer(line["unit_price_minor"], at: "\(path).unit_price_minor", minimum: 0)
+            guard let sku, let name, let quantity, let price else { return nil }
+            return TransactionLine(sku: sku, name: name, category: category, quantity: quantity, unitPriceMinor: price)
         }
-        let amount = integer("amount_minor", in: members, at: "amount_minor", minimum: 1)
-        if let amount, !lines.isEmpty, errors.allSatisfy({ !$0.field.hasPrefix("lines") }) {
+        let amount = reader.integer(members["amount_minor"], at: "amount_minor", minimum: 1)
+        if let amount, !lines.isEmpty, reader.errors.count == errorsBeforeLines {
             switch Self.sum(of: lines) {
             case let total? where total != amount:
-                fail("amount_minor", "amount_mismatch",
-                     "amount_minor \(amount) does not equal the sum of the lines, \(total)")
+                reader.fail("amount_minor", "amount_mismatch",
+                            "amount_minor \(amount) does not equal the sum of the lines, \(total)")
             case nil:
-                fail("lines", "too_large", "the lines add up to more than can be stored")
+                reader.fail("lines", "too_large", "the lines add up to more than can be stored")
             default:
                 break
             }
         }
-        let channel = text("channel", in: members, at: "channel", required: false, max: 32)?.lowercased()
-        let refundOf = uuid("refund_of", required: false)
+        let channel = reader.text(members["channel"], at: "channel", max: 32)?.lowercased()
+        let refundOf = reader.uuid(members["refund_of"], at: "refund_of")
         if kind == .purchase, refundOf != nil {
-            fail("refund_of", "not_allowed", "refund_of is only for refunds")
+            reader.fail("refund_of", "not_allowed", "refund_of is only for refunds")
         }
-
-        guard errors.isEmpty, let customerID, let kind, let occurredAt, let currency, let amount else {
-            throw ValidationError(errors)
+        guard reader.errors.isEmpty, let customerID, let kind, let occurredAt, let currency, let amount else {
+            throw ValidationError(reader.errors)
         }
         return TransactionInput(
             customerID: customerID, externalID: externalID, kind: kind, occurredAt: occurredAt, currency: currency,
