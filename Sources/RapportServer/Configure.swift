@@ -22,8 +22,8 @@ public func configure(_ app: Application, settings: Settings, clock: any Rapport
     app.http.server.configuration.port = settings.port
     app.middleware = Middlewares()
     app.middleware.use(ServicesMiddleware(services: services))
-    app.middleware.use(ProblemMiddleware())
     try routes(app)
+    app.middleware.use(ProblemMiddleware(allowedMethods: AllowedMethods(app.routes)))
 }
 
 /// Registers every route. The OpenAPI document must describe each one (a test checks).

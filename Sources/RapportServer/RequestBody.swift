@@ -14,12 +14,20 @@ extension Request {
             throw Problem(.unsupportedMediaType, type: ProblemType.malformedBody,
                           detail: "send the body as \(accepted)")
         }
-        let buffer = try await body.collect(upTo: application.routes.defaultMaxBodySize.value)
+        let buffer = try await collectedBody()
         do {
             return try JSONValue.parse(Data(buffer: buffer))
         } catch {
             throw Problem(.badRequest, type: ProblemType.malformedBody, detail: error.message)
         }
+    }
+
+    /// The whole body, up to the size limit, kept on the request for whoever reads it next.
+    ///
+    /// Vapor's `collect(max:)`, not NIO's `AsyncSequence.collect(upTo:)`: the latter drains a streamed body without
+    /// keeping it, and the route that reads the body afterwards then waits forever for bytes that never come.
+    func collectedBody() async throws -> ByteBuffer {
+        try await body.collect(max: application.routes.defaultMaxBodySize.value).get() ?? ByteBuffer()
     }
 
     /// The `limit` query parameter: 1 to 200, 50 when absent.

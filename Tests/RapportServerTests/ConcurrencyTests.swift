@@ -98,3 +98,29 @@ struct ConcurrencyTests {
         }
     }
 }
+
+@Suite("Large request bodies")
+struct LargeBodyTests {
+    @Test("a body that arrives in many reads is read once and answered, with and without Idempotency-Key")
+    func streamedBody() async throws {
+        try await TestApp.run { api in
+            // Big enough to reach the server as a stream of reads, under the 1 MiB limit.
+            let notes = String(repeating: "长备注 long note ", count: 12_000)
+            let document: JSONValue = ["name": "大客户", "attributes": ["notes": .string(String(notes.prefix(60)))],
+                                       "tags": .array((0..<50).map { .string("tag-\($0)-" + String(notes.prefix(40))) })]
+            var text = document.encodedText()
+            text.removeLast()
+            text += ", \"source\": \"" + String(repeating: " ", count: 300_000) + "web\"}"
+            let withKey = try await api.send(.POST, "/api/v1/customers", headers: [("Idempotency-Key", "big-1")],
+                                             body: Data(text.utf8))
+            #expect(withKey.status == .created)
+            #expect(withKey.json["source"] == "web")
+            let replay = try await api.send(.POST, "/api/v1/customers", headers: [("Idempotency-Key", "big-1")],
+                                            body: Data(text.utf8))
+            #expect(replay.headers.first(name: "Idempotent-Replayed") == "true")
+            let withoutKey = try await api.send(.POST, "/api/v1/customers", body: Data(text.utf8))
+            #expect(withoutKey.status == .created)
+            #expect(try await api.count("customers") == 2)
+        }
+    }
+}

@@ -61,3 +61,23 @@ struct OpenAPITests {
         }
     }
 }
+
+@Suite("HTTP method handling")
+struct MethodTests {
+    @Test("a known path asked with another method is a 405 with Allow; an unknown path is a 404")
+    func methodNotAllowed() async throws {
+        try await TestApp.run { api in
+            let put = try await api.send(.PUT, "/api/v1/customers", json: ["name": "x"])
+            #expect(put.status == .methodNotAllowed)
+            #expect(put.headers.first(name: "Allow") == "GET, POST")
+            #expect(put.headers.first(name: "Content-Type")?.hasPrefix("application/problem+json") == true)
+            let trace = try await api.send(.init(rawValue: "TRACE"), "/readyz", anonymous: true)
+            #expect(trace.status == .methodNotAllowed)
+            #expect(trace.headers.first(name: "Allow") == "GET")
+            let id = UUID().uuidString.lowercased()
+            #expect(try await api.send(.POST, "/api/v1/customers/\(id)").headers.first(name: "Allow") == "DELETE, GET, PATCH")
+            #expect(try await api.send(.GET, "/api/v1/nothing-here").status == .notFound)
+            #expect(try await api.count("customers") == 0)
+        }
+    }
+}

@@ -58,6 +58,15 @@ struct UsersController: RouteCollection {
         struct Created: Encodable {
             let user: UserDTO
             let password: String?
+
+            /// `password` is always present: null when the admin chose it.
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(user, forKey: .user)
+                try container.encode(password, forKey: .password)
+            }
+
+            enum CodingKeys: String, CodingKey { case user, password }
         }
         return try APIJSON.response(
             Created(user: UserDTO(user), password: generated), status: .created,

@@ -28,8 +28,7 @@ struct IdempotencyMiddleware: Middleware {
         guard (1...255).contains(key.utf8.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
             throw Problem.badParameter(header, "expected 1 to 255 visible ASCII characters")
         }
-        let maxBody = request.application.routes.defaultMaxBodySize.value
-        let body = try await request.body.collect(upTo: maxBody)
+        let body = try await request.collectedBody()
         let repository = IdempotencyRepository(request.store)
         let claim = try await repository.claim(
             key: key, userID: try request.principal.userID, requestHash: hash(request, body: body))

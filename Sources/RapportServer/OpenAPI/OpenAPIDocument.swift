@@ -117,7 +117,7 @@ enum OpenAPIDocument {
                 "post": operation(
                     "restoreCustomer", "Restore an archived customer", tag: "customers",
                     parameters: [id, ifMatch, idempotencyKey], responses: ["200": ok("Customer", etag: true)],
-                    errorStatuses: [400, 401, 403, 404, 412]),
+                    errorStatuses: [400, 401, 403, 404, 409, 412, 422]),
             ],
             "/api/v1/customers/{id}/events": [
                 "get": operation(
@@ -132,7 +132,8 @@ enum OpenAPIDocument {
                 "get": operation(
                     "changeFeed", "The global change feed, oldest first", tag: "events",
                     parameters: [limit, query("after", "Return events with seq greater than this.",
-                                              schema: ["type": "integer", "minimum": 0])],
+                                              schema: ["type": "integer", "minimum": 0,
+                                                       "maximum": 9_223_372_036_854_775_807])],
                     responses: ["200": ok("EventPage", "`next_cursor` is the seq to pass as `after` next time")],
                     errorStatuses: [400, 401]),
             ],
@@ -169,11 +170,12 @@ enum OpenAPIDocument {
             "parameters": [
                 "Limit": query("limit", "Page size, 1 to 200 (default 50).",
                                schema: ["type": "integer", "minimum": 1, "maximum": 200]),
-                "Cursor": query("cursor", "The `next_cursor` of the previous page.", schema: ["type": "string"]),
+                "Cursor": query("cursor", "The `next_cursor` of the previous page; anything else is a 400.",
+                                schema: ["type": "string", "minLength": 1]),
                 "ID": ["name": "id", "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]],
                 "IfMatch": ["name": "If-Match", "in": "header", "required": false,
                             "description": "The ETag you read; 412 when the resource has changed since.",
-                            "schema": ["type": "string"]],
+                            "schema": ["type": "string", "pattern": "^(\\*|(W/)?\"[0-9]+\")$"]],
                 "IdempotencyKey": ["name": "Idempotency-Key", "in": "header", "required": false,
                                    "description": "Repeat a POST safely: the first response is replayed.",
                                    "schema": ["type": "string", "minLength": 1, "maxLength": 255]],

@@ -9,6 +9,11 @@ enum OpenAPISchemas {
         return .object(schema)
     }
     static let string: JSONValue = ["type": "string"]
+    /// Text that must hold a non-space character: surrounding spaces are trimmed, and nothing left is as good as
+    /// absent.
+    static func text(maxLength: Int) -> JSONValue {
+        ["type": "string", "pattern": "\\S", "maxLength": .number(Double(maxLength))]
+    }
     static let time: JSONValue = ["type": "string", "format": "date-time"]
     static let uuid: JSONValue = ["type": "string", "format": "uuid"]
     static func page(of item: String) -> JSONValue {
@@ -24,7 +29,7 @@ enum OpenAPISchemas {
             "type": "object", "additionalProperties": false, "required": .array(required),
             "properties": [
                 "kind": ["type": "string", "enum": ["person", "organization"], "default": "person"],
-                "name": ["type": "string", "minLength": 1, "maxLength": 200],
+                "name": text(maxLength: 200),
                 "emails": ["type": ["array", "null"], "items": ref("EmailEntry"), "maxItems": 50],
                 "phones": ["type": ["array", "null"], "items": ref("PhoneEntry"), "maxItems": 50],
                 "social": ["type": ["array", "null"], "items": ref("SocialHandle"), "maxItems": 50],
@@ -44,6 +49,13 @@ enum OpenAPISchemas {
         ]
     }
 
+    /// A JSON Merge Patch (RFC 7396) of the writable fields: any of them, null to clear, nothing else.
+    static let customerPatch: JSONValue = {
+        guard case .object(var schema) = customerFields(required: []) else { return .null }
+        schema["description"] = "A JSON Merge Patch (RFC 7396) of CustomerInput: members set to null are cleared."
+        return .object(schema)
+    }()
+
     static let customer: JSONValue = {
         guard case .object(var schema) = customerFields(required: []),
             case .object(var properties)? = schema["properties"]
@@ -62,10 +74,7 @@ enum OpenAPISchemas {
 
     static let all: JSONValue = [
         "CustomerInput": customerFields(required: ["name"]),
-        "CustomerPatch": [
-            "description": "A JSON Merge Patch (RFC 7396) of CustomerInput: members set to null are cleared.",
-            "type": "object",
-        ],
+        "CustomerPatch": customerPatch,
         "Customer": customer,
         "CustomerPage": page(of: "Customer"),
         "EmailEntry": [
@@ -82,7 +91,10 @@ enum OpenAPISchemas {
         ],
         "SocialHandle": [
             "type": "object", "additionalProperties": false, "required": ["network", "handle"],
-            "properties": ["network": ["type": "string", "examples": ["wechat", "weibo"]], "handle": string],
+            "properties": [
+                "network": ["type": "string", "pattern": "\\S", "maxLength": 32, "examples": ["wechat", "weibo"]],
+                "handle": text(maxLength: 128),
+            ],
         ],
         "PostalAddress": [
             "type": "object", "additionalProperties": false,
@@ -155,7 +167,7 @@ enum OpenAPISchemas {
         "TokenPage": page(of: "Token"),
         "TokenInput": [
             "type": "object", "additionalProperties": false, "required": ["name"],
-            "properties": ["name": ["type": "string", "minLength": 1, "maxLength": 100]],
+            "properties": ["name": text(maxLength: 100)],
         ],
         "Problem": [
             "type": "object", "required": ["type", "title", "status"],
