@@ -15,16 +15,6 @@ enum APIJSON {
         return encoder
     }()
 
-    /// `2026-11-22T08:30:00.123Z`, rounded to the millisecond.
-    static func formatTime(_ date: Date) -> String {
-        RFC3339.format(date)
-    }
-
-    /// Parses an RFC 3339 time, with or without fractional seconds, with `Z` or a numeric offset.
-    static func parseTime(_ text: String) -> Date? {
-        RFC3339.parse(text)
-    }
-
     /// A JSON response with the given status and headers.
     static func response<T: Encodable>(_ value: T, status: HTTPResponseStatus = .ok, headers: HTTPHeaders = [:])
         throws -> Response

@@ -54,7 +54,7 @@ struct CustomersController: RouteCollection {
     ) async throws -> Response {
         let current = try await CustomerRepository(request.store).find(
             id, visibleTo: AccessPolicy.visibility(for: principal))
-        guard let asOf = APIJSON.parseTime(asOfText) else {
+        guard let asOf = RFC3339.parse(asOfText) else {
             throw Problem.badParameter("as_of", "expected an RFC 3339 time such as 2026-01-31T09:00:00Z")
         }
         let history = try await EventLog(request.store).history(of: id, upTo: asOf)

@@ -12,10 +12,10 @@ enum CustomerJSON {
     /// One customer as a JSON object; `asOf` is added for views of the past.
     static func object(_ customer: StoredCustomer, asOf: Date? = nil) -> String {
         var text = "{\"id\":\"\(customer.id.lowercased)\",\"number\":\"\(customer.number)\","
-        text += "\"created_at\":\"\(APIJSON.formatTime(customer.createdAt))\","
-        text += "\"updated_at\":\"\(APIJSON.formatTime(customer.updatedAt))\","
-        text += "\"archived_at\":" + (customer.archivedAt.map { "\"\(APIJSON.formatTime($0))\"" } ?? "null")
-        if let asOf { text += ",\"as_of\":\"\(APIJSON.formatTime(asOf))\"" }
+        text += "\"created_at\":\"\(RFC3339.format(customer.createdAt))\","
+        text += "\"updated_at\":\"\(RFC3339.format(customer.updatedAt))\","
+        text += "\"archived_at\":" + (customer.archivedAt.map { "\"\(RFC3339.format($0))\"" } ?? "null")
+        if let asOf { text += ",\"as_of\":\"\(RFC3339.format(asOf))\"" }
         let members = customer.document.utf8.dropFirst()
         // An empty document is "{}": only its closing brace remains.
         text += members.count > 1 ? "," + String(Substring(members)) : "}"
