@@ -1,12 +1,8 @@
 # Everyday verbs. `make test` is the test command CI runs (on SQLite, then on PostgreSQL).
-.PHONY: run demo test test-postgres bench format
+.PHONY: run test test-postgres bench format
 
 run:
-	swift run rapport serve
-
-demo:
-	swift run rapport seed --customers 1000 --if-empty
-	swift run rapport serve
+	swift run rapport serve --demo
 
 test:
 	swift build --build-tests --explicit-target-dependency-import-check error
@@ -17,6 +13,7 @@ test-postgres:
 	scripts/with-postgres $(MAKE) test
 
 bench:
+	bench/lifecycle
 	bench/api
 
 format:

@@ -30,6 +30,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RapportDemo",
+            dependencies: ["RapportCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "RapportStore",
             dependencies: [
                 "RapportCore",
@@ -61,6 +66,7 @@ let package = Package(
             name: "rapport",
             dependencies: [
                 "RapportCore",
+                "RapportDemo",
                 "RapportStore",
                 "RapportServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -70,6 +76,11 @@ let package = Package(
         .testTarget(
             name: "RapportCoreTests",
             dependencies: ["RapportCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RapportDemoTests",
+            dependencies: ["RapportCore", "RapportDemo"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -29,6 +29,18 @@ public struct EventKind: RawRepresentable, Hashable, Codable, Sendable {
     public static let archived = EventKind(rawValue: "archived")
     /// An archived customer was restored.
     public static let restored = EventKind(rawValue: "restored")
+    /// The lifecycle stage changed by the rules; `new_value` holds the stage, the rule, the reason and the numbers.
+    public static let stageChanged = EventKind(rawValue: "stage_changed")
+    /// A person set the stage by hand; it holds until cleared.
+    public static let stageOverridden = EventKind(rawValue: "stage_overridden")
+    /// A manual stage was cleared; the rules decide again.
+    public static let stageOverrideCleared = EventKind(rawValue: "stage_override_cleared")
+    /// A purchase; `new_value` holds the transaction.
+    public static let purchase = EventKind(rawValue: "purchase")
+    /// A refund; `new_value` holds the transaction.
+    public static let refund = EventKind(rawValue: "refund")
+    /// An interaction; `new_value` holds it.
+    public static let interaction = EventKind(rawValue: "interaction")
 }
 
 /// Where a change came from.

@@ -26,6 +26,24 @@ public struct InteractionInput: Equatable, Sendable {
     public var quality: Int64?
     /// Who handled it.
     public var userID: UUID?
+
+    /// Creates an input.
+    public init(
+        customerID: UUID, channel: InteractionChannel, direction: InteractionDirection, occurredAt: Date,
+        subject: String, notes: String? = nil, outcome: String? = nil, durationSeconds: Int64? = nil,
+        quality: Int64? = nil, userID: UUID? = nil
+    ) {
+        self.customerID = customerID
+        self.channel = channel
+        self.direction = direction
+        self.occurredAt = occurredAt
+        self.subject = subject
+        self.notes = notes
+        self.outcome = outcome
+        self.durationSeconds = durationSeconds
+        self.quality = quality
+        self.userID = userID
+    }
 }
 
 /// Validates interaction documents, reporting every problem with its field.
@@ -67,5 +85,40 @@ public struct InteractionParser: Sendable {
         let result = reader.enumeration(value, at: path, as: type)
         if result == nil, reader.errors.count == errorsBefore { reader.fail(path, "required", "\(path) is required") }
         return result
+    }
+}
+
+/// An interaction as stored.
+public struct Interaction: Equatable, Sendable {
+    public let id: UUID
+    public let input: InteractionInput
+    /// When Rapport recorded it.
+    public let recordedAt: Date
+
+    /// Creates a stored interaction.
+    public init(id: UUID, input: InteractionInput, recordedAt: Date) {
+        self.id = id
+        self.input = input
+        self.recordedAt = recordedAt
+    }
+
+    /// The interaction as the API shows it and as its `relationship` event records it, every key present.
+    public var json: JSONValue {
+        func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        func optional(_ value: Int64?) -> JSONValue { value.map { .number(Double($0)) } ?? .null }
+        return .object([
+            "id": .string(UUIDText.format(id)),
+            "customer_id": .string(UUIDText.format(input.customerID)),
+            "channel": .string(input.channel.rawValue),
+            "direction": .string(input.direction.rawValue),
+            "occurred_at": .string(RFC3339.format(input.occurredAt)),
+            "recorded_at": .string(RFC3339.format(recordedAt)),
+            "subject": .string(input.subject),
+            "notes": optional(input.notes),
+            "outcome": optional(input.outcome),
+            "duration_seconds": optional(input.durationSeconds),
+            "quality": optional(input.quality),
+            "user_id": optional(input.userID.map { UUIDText.format($0) }),
+        ])
     }
 }

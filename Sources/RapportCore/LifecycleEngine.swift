@@ -121,7 +121,7 @@ public struct LifecycleEngine: Sendable {
         return gaps.count % 2 == 1 ? gaps[middle] : (gaps[middle - 1] + gaps[middle]) / 2
     }
 
-    private func assessByRhythm(_ facts: BuyingFacts) -> StageAssessment {
+    func assessByRhythm(_ facts: BuyingFacts) -> StageAssessment {
         let days = Set(facts.purchaseDays)
         guard let last = days.max(), let first = days.min() else {
             return StageAssessment(stage: .prospect, rule: "no_purchase", reason: "no purchase yet",

@@ -20,6 +20,10 @@ public struct Settings: Equatable, Sendable {
     public var tokenCacheSeconds: Int
     /// Log level: trace, debug, info, notice, warning, error or critical.
     public var logLevel: String
+    /// The one ISO 4217 currency this deployment keeps money in.
+    public var baseCurrency: String
+    /// The thresholds of the lifecycle rules.
+    public var lifecycle: LifecycleSettings
 
     /// One setting: its flag, its environment variable and its default.
     public enum Key: String, CaseIterable, Sendable {
@@ -30,6 +34,12 @@ public struct Settings: Equatable, Sendable {
         case maxBodyBytes = "max-body-bytes"
         case tokenCacheSeconds = "token-cache-seconds"
         case logLevel = "log-level"
+        case baseCurrency = "base-currency"
+        case newDays = "new-days"
+        case silentMinDays = "silent-min-days"
+        case silentGapMultiple = "silent-gap-multiple"
+        case churnMinDays = "churn-min-days"
+        case churnGapMultiple = "churn-gap-multiple"
 
         /// The environment variable that sets it.
         public var environmentName: String {
@@ -50,6 +60,12 @@ public struct Settings: Equatable, Sendable {
             case .maxBodyBytes: "1048576"
             case .tokenCacheSeconds: "5"
             case .logLevel: "info"
+            case .baseCurrency: "CNY"
+            case .newDays: "30"
+            case .silentMinDays: "60"
+            case .silentGapMultiple: "2.5"
+            case .churnMinDays: "180"
+            case .churnGapMultiple: "5"
             }
         }
     }
@@ -80,6 +96,15 @@ public struct Settings: Equatable, Sendable {
             return value
         }
 
+        func number(_ key: Key, in range: ClosedRange<Double>) -> Double {
+            guard let text = raw(key), let value = Double(text), range.contains(value) else {
+                problems.append("\(describe(key)): expected a number from \(range.lowerBound) to "
+                    + "\(range.upperBound), got '\(raw(key) ?? "")'")
+                return range.lowerBound
+            }
+            return value
+        }
+
         let port = integer(.port, in: 0...65535)
         let maxBodyBytes = integer(.maxBodyBytes, in: 1024...(1 << 30))
         let tokenCacheSeconds = integer(.tokenCacheSeconds, in: 0...3600)
@@ -101,11 +126,25 @@ public struct Settings: Equatable, Sendable {
         if host.isEmpty || host.contains(" ") {
             problems.append("\(describe(.host)): expected a host name or address")
         }
+        let baseCurrency = (raw(.baseCurrency) ?? "").uppercased()
+        if baseCurrency.count != 3 || !baseCurrency.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            problems.append("\(describe(.baseCurrency)): expected a three-letter ISO 4217 code such as CNY")
+        }
+        let lifecycle = LifecycleSettings(
+            newDays: integer(.newDays, in: 1...3650), silentMinDays: integer(.silentMinDays, in: 1...3650),
+            silentGapMultiple: number(.silentGapMultiple, in: 1...100), churnMinDays: integer(.churnMinDays, in: 1...3650),
+            churnGapMultiple: number(.churnGapMultiple, in: 1...100))
+        if lifecycle.churnMinDays <= lifecycle.silentMinDays {
+            problems.append("\(describe(.churnMinDays)): must be more than --silent-min-days")
+        }
+        if lifecycle.churnGapMultiple <= lifecycle.silentGapMultiple {
+            problems.append("\(describe(.churnGapMultiple)): must be more than --silent-gap-multiple")
+        }
         guard problems.isEmpty else { throw SettingsError(problems: problems) }
         return Settings(
             databasePath: raw(.database) ?? "", databaseURL: databaseURL, host: host, port: port,
             phoneRegion: region, maxBodyBytes: maxBodyBytes, tokenCacheSeconds: tokenCacheSeconds,
-            logLevel: logLevel)
+            logLevel: logLevel, baseCurrency: baseCurrency, lifecycle: lifecycle)
     }
 }
 

@@ -48,6 +48,22 @@ public struct TransactionInput: Equatable, Sendable {
     public var channel: String?
     /// For refunds: the purchase this refunds.
     public var refundOf: UUID?
+
+    /// Creates an input.
+    public init(
+        customerID: UUID, externalID: String? = nil, kind: TransactionKind, occurredAt: Date, currency: String,
+        lines: [TransactionLine] = [], amountMinor: Int64, channel: String? = nil, refundOf: UUID? = nil
+    ) {
+        self.customerID = customerID
+        self.externalID = externalID
+        self.kind = kind
+        self.occurredAt = occurredAt
+        self.currency = currency
+        self.lines = lines
+        self.amountMinor = amountMinor
+        self.channel = channel
+        self.refundOf = refundOf
+    }
 }
 
 /// Validates transaction documents: every problem reported with its field, money checked to the minor unit.
@@ -131,5 +147,96 @@ public struct TransactionParser: Sendable {
             total = sum
         }
         return total
+    }
+}
+
+/// A transaction as stored: the validated input plus what the store adds.
+public struct Transaction: Equatable, Sendable {
+    public let id: UUID
+    public let customerID: UUID
+    public let externalID: String?
+    public let kind: TransactionKind
+    public let occurredAt: Date
+    /// When Rapport recorded it.
+    public let recordedAt: Date
+    public let currency: String
+    public let lines: [TransactionLine]
+    /// Positive for refunds too; `kind` gives the direction.
+    public let amountMinor: Int64
+    /// For purchases: how much of it has been refunded so far.
+    public let refundedMinor: Int64
+    public let channel: String?
+    public let refundOf: UUID?
+
+    /// Creates a stored transaction.
+    public init(
+        id: UUID, customerID: UUID, externalID: String?, kind: TransactionKind, occurredAt: Date, recordedAt: Date,
+        currency: String, lines: [TransactionLine], amountMinor: Int64, refundedMinor: Int64, channel: String?,
+        refundOf: UUID?
+    ) {
+        self.id = id
+        self.customerID = customerID
+        self.externalID = externalID
+        self.kind = kind
+        self.occurredAt = occurredAt
+        self.recordedAt = recordedAt
+        self.currency = currency
+        self.lines = lines
+        self.amountMinor = amountMinor
+        self.refundedMinor = refundedMinor
+        self.channel = channel
+        self.refundOf = refundOf
+    }
+
+    /// Stores an input under an ID.
+    public init(_ input: TransactionInput, id: UUID, recordedAt: Date) {
+        self.init(
+            id: id, customerID: input.customerID, externalID: input.externalID, kind: input.kind,
+            occurredAt: input.occurredAt, recordedAt: recordedAt, currency: input.currency, lines: input.lines,
+            amountMinor: input.amountMinor, refundedMinor: 0, channel: input.channel, refundOf: input.refundOf)
+    }
+
+    /// The same transaction with another refunded amount.
+    public func withRefunded(_ amount: Int64) -> Transaction {
+        Transaction(
+            id: id, customerID: customerID, externalID: externalID, kind: kind, occurredAt: occurredAt,
+            recordedAt: recordedAt, currency: currency, lines: lines, amountMinor: amountMinor, refundedMinor: amount,
+            channel: channel, refundOf: refundOf)
+    }
+
+    /// Whether this is a purchase that refunds have not wholly cancelled: only those count as orders and purchase
+    /// days.
+    public var isStandingPurchase: Bool {
+        kind == .purchase && refundedMinor < amountMinor
+    }
+
+    /// The transaction as the API shows it and as its `transaction` event records it. `refunded_minor` is left out
+    /// of the event: it is what later refunds changed, not what happened then.
+    public func json(includingRefunded: Bool = true) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .string(UUIDText.format(id)),
+            "customer_id": .string(UUIDText.format(customerID)),
+            "external_id": externalID.map(JSONValue.string) ?? .null,
+            "kind": .string(kind.rawValue),
+            "occurred_at": .string(RFC3339.format(occurredAt)),
+            "recorded_at": .string(RFC3339.format(recordedAt)),
+            "currency": .string(currency),
+            "lines": .array(lines.map(\.json)),
+            "amount_minor": .number(Double(amountMinor)),
+            "channel": channel.map(JSONValue.string) ?? .null,
+            "refund_of": refundOf.map { .string(UUIDText.format($0)) } ?? .null,
+        ]
+        if includingRefunded { object["refunded_minor"] = .number(Double(refundedMinor)) }
+        return .object(object)
+    }
+}
+
+extension TransactionLine {
+    /// The line as JSON, every key present.
+    public var json: JSONValue {
+        .object([
+            "sku": .string(sku), "name": .string(name), "category": category.map(JSONValue.string) ?? .null,
+            "quantity": .number(Double(quantity)), "unit_price_minor": .number(Double(unitPriceMinor)),
+        ])
     }
 }

@@ -12,10 +12,20 @@ enum APIPath {
     static let users: PathComponent = "users"
     static let me: PathComponent = "me"
     static let id: PathComponent = ":id"
+    static let transactions: PathComponent = "transactions"
+    static let interactions: PathComponent = "interactions"
+    static let products: PathComponent = "products"
+    static let stage: PathComponent = "stage"
+    static let lifecycle: PathComponent = "lifecycle"
 
     /// `/api/v1/customers/{id}`.
     static func customer(_ id: UUID) -> String {
         "/api/v1/customers/\(UUIDText.format(id))"
+    }
+
+    /// `/api/v1/transactions/{id}`.
+    static func transaction(_ id: UUID) -> String {
+        "/api/v1/transactions/\(UUIDText.format(id))"
     }
 
     /// `/api/v1/users/{id}`.

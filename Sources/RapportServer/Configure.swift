@@ -15,7 +15,9 @@ public func configure(_ app: Application, settings: Settings, clock: any Rapport
     if let readers = handles.readers { app.lifecycle.use(ReadersShutdown(readers: readers)) }
     let services = RapportServices(
         settings: settings, clock: clock, writeGate: handles.writeGate, readers: handles.readers,
-        parser: CustomerFieldsParser(defaultPhoneRegion: settings.phoneRegion), tokenCache: TokenCache())
+        parser: CustomerFieldsParser(defaultPhoneRegion: settings.phoneRegion),
+        transactionParser: TransactionParser(baseCurrency: settings.baseCurrency), interactionParser: InteractionParser(),
+        lifecycle: LifecycleEngine(settings: settings.lifecycle), tokenCache: TokenCache())
     app.rapport = services
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: settings.maxBodyBytes)
     app.http.server.configuration.hostname = settings.host
@@ -35,6 +37,10 @@ func routes(_ app: Application) throws {
     try api.register(collection: EventsController())
     try api.register(collection: UsersController())
     try api.register(collection: TokensController())
+    try api.register(collection: TransactionsController())
+    try api.register(collection: InteractionsController())
+    try api.register(collection: ProductsController())
+    try api.register(collection: LifecycleController())
 }
 
 /// Things `serve` does before it listens: the SQLite journal mode, migrations, and the first admin.

@@ -11,6 +11,10 @@ struct RapportServices: Sendable {
     let writeGate: WriteGate?
     let readers: SQLiteReaders?
     let parser: CustomerFieldsParser
+    let transactionParser: TransactionParser
+    let interactionParser: InteractionParser
+    /// The lifecycle rules with this deployment's thresholds.
+    let lifecycle: LifecycleEngine
     let tokenCache: TokenCache
 
     struct Key: StorageKey {
@@ -28,6 +32,11 @@ extension Application {
             return services
         }
         set { storage[RapportServices.Key.self] = newValue }
+    }
+
+    /// The lifecycle rules with this deployment's thresholds, for work outside a request.
+    public var lifecycleEngine: LifecycleEngine {
+        rapport.lifecycle
     }
 
     /// The database with Rapport's write rules, for work outside a request (CLI commands, start-up).

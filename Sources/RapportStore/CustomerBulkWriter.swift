@@ -1,49 +1,199 @@
 import FluentKit
 import Foundation
 import RapportCore
+import SQLKit
 
-/// Writes many new customers at once — one transaction and a few multi-row inserts per batch — with the same rows
-/// and `created` events that `CustomerRepository.create` writes one by one.
+/// A customer with its history, for writing in bulk: the demo business, benchmarks, imports of existing data.
+public struct CustomerHistoryInput: Sendable {
+    public let id: UUID
+    public let createdAt: Date
+    /// The fields as created.
+    public let fields: CustomerFields
+    /// Later versions of the fields, in time order, each complete.
+    public let changes: [(at: Date, fields: CustomerFields)]
+    /// Purchases and refunds in any order; refunds refer to purchases in the same list.
+    public let transactions: [TransactionInput]
+    public let transactionIDs: [UUID]
+    public let interactions: [Interaction]
+
+    /// A customer with history. `transactionIDs` are the IDs of `transactions`, position by position.
+    public init(
+        id: UUID, createdAt: Date, fields: CustomerFields, changes: [(at: Date, fields: CustomerFields)] = [],
+        transactions: [TransactionInput] = [], transactionIDs: [UUID] = [], interactions: [Interaction] = []
+    ) {
+        precondition(transactions.count == transactionIDs.count, "one ID per transaction")
+        self.id = id
+        self.createdAt = createdAt
+        self.fields = fields
+        self.changes = changes
+        self.transactions = transactions
+        self.transactionIDs = transactionIDs
+        self.interactions = interactions
+    }
+}
+
+/// Writes many customers with their histories at once — one database transaction and a few multi-row SQLKit inserts
+/// per batch — with the same rows, events, stats and stage periods that the one-by-one paths write.
 public struct CustomerBulkWriter: Sendable {
     let store: RapportDatabase
+    let engine: LifecycleEngine
 
-    /// Wraps the database.
-    public init(_ store: RapportDatabase) {
+    /// Wraps the database; `engine` decides stages.
+    public init(_ store: RapportDatabase, engine: LifecycleEngine) {
         self.store = store
+        self.engine = engine
     }
 
-    /// Creates one batch of customers. The caller keeps batches to a few hundred rows (bound-parameter limits).
-    /// External IDs must not be taken already; a taken one fails the whole batch.
-    public func create(_ batch: [CustomerFields], actor: Actor, source: EventSource) async throws -> [StoredCustomer] {
-        guard !batch.isEmpty else { return [] }
+    /// How many rows of each kind a batch wrote.
+    public struct Counts: Equatable, Sendable {
+        public var customers = 0
+        public var transactions = 0
+        public var interactions = 0
+        public var events = 0
+
+        /// Counts of rows.
+        public init(customers: Int = 0, transactions: Int = 0, interactions: Int = 0, events: Int = 0) {
+            self.customers = customers
+            self.transactions = transactions
+            self.interactions = interactions
+            self.events = events
+        }
+
+        /// Adds another batch's counts.
+        public static func += (lhs: inout Counts, rhs: Counts) {
+            lhs.customers += rhs.customers
+            lhs.transactions += rhs.transactions
+            lhs.interactions += rhs.interactions
+            lhs.events += rhs.events
+        }
+    }
+
+    /// Writes one batch. The caller keeps batches to a few hundred customers. External IDs must not be taken
+    /// already; a taken one fails the whole batch. Stats and stages are computed as of the clock's now.
+    public func write(_ batch: [CustomerHistoryInput], actor: Actor, source: EventSource) async throws -> Counts {
+        guard !batch.isEmpty else { return Counts() }
         let now = store.clock.now()
+        let engine = self.engine
         return try await store.write { database in
+            let sql = database as! any SQLDatabase
             let firstNumber = try await Counter.customerNumber.reserve(Int64(batch.count), on: database)
-            let models = batch.enumerated().map { offset, fields in
-                let model = CustomerModel()
-                model.id = UUID()
-                model.number = firstNumber + Int64(offset)
-                model.apply(fields)
-                model.version = 1
-                model.createdAt = now
-                model.updatedAt = now
-                return model
-            }
-            try await models.create(on: database)
-            let externalIDs = models.flatMap { model in
-                batch[Int(model.number - firstNumber)].externalIDs.map {
-                    CustomerExternalIDModel(source: $0.key, externalID: $0.value, customerID: model.id!)
+            var counts = Counts()
+            var models: [CustomerModel] = []
+            var events: [NewChangeEvent] = []
+            var transactions: [(Transaction, source: String)] = []
+            var interactions: [Interaction] = []
+            var periods: [(customerID: UUID, state: StageState, until: Date?)] = []
+            var externalIDs: [(String, String, UUID)] = []
+            for (offset, input) in batch.enumerated() {
+                let number = CustomerNumber(firstNumber + Int64(offset))
+                let created = Customer(id: input.id, number: number, fields: input.fields, createdAt: input.createdAt,
+                                       updatedAt: input.createdAt, archivedAt: nil, version: 1)
+                var customerEvents = CustomerHistory.creationEvents(of: created, actor: actor, source: source)
+                var fields = input.fields
+                for change in input.changes {
+                    customerEvents += CustomerHistory.changeEvents(
+                        customerID: input.id, from: fields, to: change.fields, actor: actor, source: source,
+                        at: change.at)
+                    fields = change.fields
                 }
+                let stored = Self.transactions(of: input, recordedAt: now)
+                transactions += stored.map { ($0, fields.source ?? "") }
+                customerEvents += stored.map { TransactionRepository.event($0, actor: actor, source: source) }
+                interactions += input.interactions
+                customerEvents += input.interactions.map { InteractionRepository.event($0, actor: actor, source: source) }
+                let initial = CustomerStats.initial(createdAt: input.createdAt)
+                var stats = CustomerStats(
+                    purchases: PurchaseSummary(of: stored), interactions: Self.summary(of: input.interactions, at: now),
+                    stage: initial.stage)
+                let changes = engine.changes(from: initial.stage, purchases: stats.purchases, at: now)
+                var states: [StageState] = []
+                for change in changes {
+                    stats.stage = stats.stage.applying(change)
+                    states.append(stats.stage)
+                    customerEvents.append(change.event(customerID: input.id, actor: actor, source: source))
+                }
+                periods += StagePeriods.periods(states, of: input.id)
+                events += customerEvents.sorted { $0.occurredAt < $1.occurredAt }
+                for (system, externalID) in fields.externalIDs { externalIDs.append((system, externalID, input.id)) }
+
+                let model = CustomerModel()
+                model.id = input.id
+                model.number = number.value
+                model.apply(fields)
+                model.version = Int64(1 + input.changes.count)
+                model.createdAt = input.createdAt
+                model.updatedAt = input.changes.last?.at ?? input.createdAt
+                model.apply(stats)
+                models.append(model)
             }
-            if !externalIDs.isEmpty { try await externalIDs.create(on: database) }
-            let events = models.enumerated().flatMap { offset, model in
-                CustomerHistory.creationEvents(
-                    of: Customer(id: model.id!, number: CustomerNumber(model.number), fields: batch[offset],
-                                 createdAt: now, updatedAt: now, archivedAt: nil, version: 1),
-                    actor: actor, source: source)
+            try await Self.insert(models, on: sql)
+            for chunk in externalIDs.chunked(into: 1000) {
+                let insert = sql.insert(into: "customer_external_ids").columns("source", "external_id", "customer_id")
+                for (system, externalID, customerID) in chunk {
+                    insert.values(SQLBind(system), SQLBind(externalID), SQLBind(customerID))
+                }
+                try await insert.run()
             }
+            try await TransactionRows.insert(transactions, on: sql)
+            try await TransactionRows.upsertProducts(from: transactions.map(\.0), at: now, on: sql)
+            try await InteractionRows.insert(interactions, on: sql)
+            try await StagePeriods.insert(periods, on: sql)
             try await EventLog.append(events, recordedAt: now, on: database)
-            return try models.map { try $0.toStored() }
+            counts.customers = models.count
+            counts.transactions = transactions.count
+            counts.interactions = interactions.count
+            counts.events = events.count
+            return counts
+        }
+    }
+
+    /// The stored transactions of a customer, with each purchase's refunded amount summed from its refunds.
+    private static func transactions(of input: CustomerHistoryInput, recordedAt: Date) -> [Transaction] {
+        var refunded: [UUID: Int64] = [:]
+        for refund in input.transactions where refund.kind == .refund {
+            if let purchase = refund.refundOf { refunded[purchase, default: 0] += refund.amountMinor }
+        }
+        return zip(input.transactions, input.transactionIDs).map { transaction, id in
+            var stored = transaction
+            stored.occurredAt = TransactionRepository.milliseconds(transaction.occurredAt)
+            return Transaction(stored, id: id, recordedAt: recordedAt).withRefunded(refunded[id] ?? 0)
+        }
+    }
+
+    /// The interaction stats of a customer at `now`.
+    private static func summary(of interactions: [Interaction], at now: Date) -> InteractionSummary {
+        let windowStart = InteractionSummary.windowStart(endingAt: now)
+        var counts: [InteractionChannel: Int] = [:]
+        var last: Date?
+        for interaction in interactions where interaction.input.occurredAt <= now {
+            let time = interaction.input.occurredAt
+            last = max(last ?? time, time)
+            if time > windowStart { counts[interaction.input.channel, default: 0] += 1 }
+        }
+        return InteractionSummary(lastInteractionAt: last, recentByChannel: counts)
+    }
+
+    static let customerColumns = [
+        "id", "number", "kind", "name", "owner_id", "team", "source", "birthday", "document", "search_text", "version",
+        "created_at", "updated_at",
+    ] + CustomerStatsColumns.names
+
+    private static func insert(_ models: [CustomerModel], on sql: any SQLDatabase) async throws {
+        for chunk in models.chunked(into: 400) {
+            let insert = sql.insert(into: "customers").columns(customerColumns)
+            for model in chunk {
+                insert.values([
+                    SQLBind(model.id), SQLBind(model.number), SQLBind(model.kind), SQLBind(model.name),
+                    SQLBind(model.ownerID), SQLBind(model.team), SQLBind(model.source), SQLBind(model.birthday),
+                    SQLBind(model.document), SQLBind(model.searchText), SQLBind(model.version),
+                    SQLBind(model.createdAt), SQLBind(model.updatedAt), SQLBind(model.stage),
+                    SQLBind(model.stageSince), SQLBind(model.stageRule), SQLBind(model.stageReason),
+                    SQLBind(model.stageOverridden), SQLBind(model.firstPurchaseAt), SQLBind(model.lastPurchaseAt),
+                    SQLBind(model.ordersCount), SQLBind(model.totalSpentMinor), SQLBind(model.purchaseDays),
+                    SQLBind(model.lastInteractionAt), SQLBind(model.interactions90d),
+                ])
+            }
+            try await insert.run()
         }
     }
 }

@@ -27,6 +27,7 @@ public struct CustomerRepository: Sendable {
             model.version = 1
             model.createdAt = now
             model.updatedAt = now
+            model.apply(CustomerStats.initial(createdAt: now))
             try await model.create(on: database)
             try await Self.syncExternalIDs(of: model.id!, from: [:], to: fields.externalIDs, on: database)
             let customer = Customer(
@@ -160,6 +161,7 @@ public struct CustomerRepository: Sendable {
     }
 
     static let storedColumns = ["id", "number", "version", "created_at", "updated_at", "archived_at", "document"]
+        + CustomerStatsColumns.names
 
     static func selectStored(on database: any Database) -> SQLSelectBuilder {
         (database as! any SQLDatabase).select().columns(storedColumns.map { SQLColumn($0) }).from("customers")
@@ -170,7 +172,7 @@ public struct CustomerRepository: Sendable {
     private static func findOnSQLite(
         _ id: UUID, visibleTo visibility: CustomerVisibility, on sqlite: any SQLiteDatabase
     ) -> EventLoopFuture<StoredCustomer> {
-        var query = "SELECT number, version, created_at, updated_at, archived_at, document FROM customers WHERE id = ?1"
+        var query = "SELECT \(storedColumns.dropFirst().joined(separator: ", ")) FROM customers WHERE id = ?1"
         var binds: [SQLiteData] = [.text(UUIDText.format(id, uppercase: true))]
         if case .ownedBy(let userID, let team) = visibility {
             query += " AND (owner_id = ?2 OR team = ?3)"
@@ -186,24 +188,26 @@ public struct CustomerRepository: Sendable {
             return StoredCustomer(
                 id: id, number: CustomerNumber(Int64(number)), version: version, createdAt: createdAt,
                 updatedAt: updatedAt, archivedAt: row.column("archived_at").flatMap(Date.init(sqliteData:)),
-                document: document)
+                document: document, stats: try CustomerStatsColumns.decode(sqlite: row, createdAt: createdAt))
         }
     }
 
     static func stored(from row: any SQLRow) throws -> StoredCustomer {
-        StoredCustomer(
+        let createdAt = try row.decode(column: "created_at", as: Date.self)
+        return StoredCustomer(
             id: try row.decode(column: "id", as: UUID.self),
             number: CustomerNumber(try row.decode(column: "number", as: Int64.self)),
             version: Int(try row.decode(column: "version", as: Int64.self)),
-            createdAt: try row.decode(column: "created_at", as: Date.self),
+            createdAt: createdAt,
             updatedAt: try row.decode(column: "updated_at", as: Date.self),
             archivedAt: try row.decode(column: "archived_at", as: Date?.self),
-            document: try row.decode(column: "document", as: String.self))
+            document: try row.decode(column: "document", as: String.self),
+            stats: try CustomerStatsColumns.decode(from: row, createdAt: createdAt))
     }
 
     /// Loads the row for a read-modify-write. On PostgreSQL the row is locked first, so a concurrent writer waits
     /// and then sees this write; on SQLite the write gate already orders writers.
-    private static func lockAndLoad(
+    static func lockAndLoad(
         _ id: UUID, visibleTo visibility: CustomerVisibility, expectedVersion: Int?, on database: any Database
     ) async throws -> CustomerModel {
         if let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" {

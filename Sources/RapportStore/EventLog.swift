@@ -13,14 +13,29 @@ public struct EventLog: Sendable {
         self.store = store
     }
 
-    /// Appends events inside the caller's transaction, numbering them from the global sequence.
+    /// Appends events inside the caller's transaction, numbering them from the global sequence, in multi-row
+    /// inserts.
     static func append(_ events: [NewChangeEvent], recordedAt: Date, on database: any Database) async throws {
         guard !events.isEmpty else { return }
         let first = try await Counter.eventSeq.reserve(Int64(events.count), on: database)
-        let models = events.enumerated().map { offset, event in
-            CustomerEventModel(seq: first + Int64(offset), event: event, recordedAt: recordedAt)
+        let sql = database as! any SQLDatabase
+        for (chunkIndex, chunk) in events.chunked(into: 500).enumerated() {
+            let insert = sql.insert(into: "customer_events").columns(
+                "seq", "customer_id", "family", "kind", "field", "old_value", "new_value", "actor_kind", "actor_id",
+                "source", "occurred_at", "recorded_at")
+            for (offset, event) in chunk.enumerated() {
+                // A JSON null is stored as SQL NULL; `toEvent` reads it back as JSON null for field changes.
+                func text(_ value: JSONValue?) -> String? { value.flatMap { $0 == .null ? nil : $0.encodedText() } }
+                insert.values([
+                    SQLBind(first + Int64(chunkIndex * 500 + offset)), SQLBind(event.customerID),
+                    SQLBind(event.family.rawValue), SQLBind(event.kind.rawValue), SQLBind(event.field),
+                    SQLBind(text(event.oldValue)), SQLBind(text(event.newValue)), SQLBind(event.actor.kind.rawValue),
+                    SQLBind(event.actor.id), SQLBind(event.source.rawValue), SQLBind(event.occurredAt),
+                    SQLBind(recordedAt),
+                ])
+            }
+            try await insert.run()
         }
-        try await models.create(on: database)
     }
 
     /// A position in a customer's timeline, newest first: events strictly older than it come next.

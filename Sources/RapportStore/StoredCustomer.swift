@@ -15,11 +15,13 @@ public struct StoredCustomer: Equatable, Sendable {
     public let archivedAt: Date?
     /// The user-settable fields as compact JSON text with sorted keys, every key present.
     public let document: String
+    /// What Rapport derives: purchase aggregates, recent interactions, lifecycle stage.
+    public let stats: CustomerStats
 
     /// Creates a stored customer.
     public init(
         id: UUID, number: CustomerNumber, version: Int, createdAt: Date, updatedAt: Date, archivedAt: Date?,
-        document: String
+        document: String, stats: CustomerStats
     ) {
         self.id = id
         self.number = number
@@ -28,14 +30,15 @@ public struct StoredCustomer: Equatable, Sendable {
         self.updatedAt = updatedAt
         self.archivedAt = archivedAt
         self.document = document
+        self.stats = stats
     }
 
     /// The same customer as a storable value, from a domain customer (an `as_of` replay, say).
-    public init(_ customer: Customer) {
+    public init(_ customer: Customer, stats: CustomerStats) {
         self.init(
             id: customer.id, number: customer.number, version: customer.version, createdAt: customer.createdAt,
             updatedAt: customer.updatedAt, archivedAt: customer.archivedAt,
-            document: customer.fields.documentText)
+            document: customer.fields.documentText, stats: stats)
     }
 
     /// The domain value.

@@ -10,6 +10,9 @@ struct RapportCommand: AsyncParsableCommand {
             Data lives in a SQLite file (--database, default ./rapport-data/rapport.sqlite) unless DATABASE_URL \
             names a PostgreSQL database. Settings: flags over RAPPORT_* environment variables over defaults.
             """,
-        subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, SeedCommand.self]
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, DemoCommand.self, RecomputeCommand.self, UserCommand.self,
+            TokenCommand.self,
+        ]
     )
 }

@@ -16,6 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (env RAPPORT_PORT; default 8080).")
     var port: Int?
 
+    @Flag(help: "On a database without customers, first load the demo business (2,000 customers, seed 42).")
+    var demo = false
+
     func run() async throws {
         var flags = options.flags
         flags[.host] = host
@@ -23,6 +26,15 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try CommandSettings.resolve(flags)
         try await RapportRuntime.withApplication(settings, serving: true) { app in
             let url = "http://\(settings.host):\(settings.port)"
+            if demo, !(try await CustomerRepository(app.rapportDatabase).hasAny()) {
+                Terminal.emit("Loading the demo business into the fresh database…")
+                let counts = try await DemoLoader(
+                    store: app.rapportDatabase, engine: app.lifecycleEngine, customers: 2000, seed: 42, years: 2,
+                    batch: 250
+                ).load(showingProgress: true)
+                Terminal.emit("Demo business loaded: \(counts.customers) customers, \(counts.transactions) transactions.")
+            }
+            app.lifecycle.use(DailyRecompute())
             if let admin = try await Startup.createFirstAdmin(app) {
                 Terminal.emit("""
                     Rapport created the first administrator. This password is shown once:

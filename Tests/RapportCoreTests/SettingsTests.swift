@@ -40,4 +40,28 @@ struct SettingsTests {
                 && problems.contains { $0.contains("RAPPORT_MAX_BODY_BYTES") }
         }
     }
+
+    @Test("base currency and lifecycle thresholds: defaults, environment, and rejected values")
+    func lifecycleSettings() throws {
+        let defaults = try Settings.resolve(flags: [:], environment: [:])
+        #expect(defaults.baseCurrency == "CNY")
+        #expect(defaults.lifecycle == LifecycleSettings())
+        let custom = try Settings.resolve(flags: [:], environment: [
+            "RAPPORT_BASE_CURRENCY": "usd", "RAPPORT_NEW_DAYS": "14", "RAPPORT_SILENT_GAP_MULTIPLE": "3",
+        ])
+        #expect(custom.baseCurrency == "USD")
+        #expect(custom.lifecycle.newDays == 14)
+        #expect(custom.lifecycle.silentGapMultiple == 3)
+        #expect {
+            try Settings.resolve(flags: [:], environment: [
+                "RAPPORT_BASE_CURRENCY": "yuan", "RAPPORT_CHURN_MIN_DAYS": "30", "RAPPORT_NEW_DAYS": "-1",
+            ])
+        } throws: { error in
+            let problems = (error as? SettingsError)?.problems ?? []
+            return problems.count == 3
+                && problems.contains { $0.contains("RAPPORT_BASE_CURRENCY") }
+                && problems.contains { $0.contains("RAPPORT_NEW_DAYS") }
+                && problems.contains { $0.contains("RAPPORT_CHURN_MIN_DAYS") && $0.contains("more than") }
+        }
+    }
 }

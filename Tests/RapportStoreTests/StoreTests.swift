@@ -66,24 +66,80 @@ struct StoreTests {
         }
     }
 
-    @Test("the bulk writer writes what one-by-one creation writes")
+    @Test("the bulk writer writes what the one-by-one paths write")
     func bulkMatchesSingle() async throws {
         try await StoreHarness.run { store, _ in
+            let engine = LifecycleEngine()
+            let now = store.clock.now()
+            func daysAgo(_ days: Double) -> Date { now.addingTimeInterval(-days * 86_400) }
             let fields = CustomerFields(name: "批量", emails: [EmailEntry(address: "a@b.cn", primary: true)],
                                         tags: ["x"], externalIDs: ["erp": "9"])
+            var renamed = fields
+            renamed.name = "批量二"
             let single = try await CustomerRepository(store).create(fields, actor: .system, source: .import)
+            let bulkID = UUID()
+            let purchaseIDs = [UUID(), UUID(), UUID()]
+            func purchase(_ customer: UUID, _ days: Double) -> TransactionInput {
+                TransactionInput(customerID: customer, kind: .purchase, occurredAt: daysAgo(days), currency: "CNY",
+                                 lines: [TransactionLine(sku: "TEA-1", name: "龙井", quantity: 2, unitPriceMinor: 5_000)],
+                                 amountMinor: 10_000)
+            }
+            func refund(_ customer: UUID, of purchase: UUID) -> TransactionInput {
+                TransactionInput(customerID: customer, kind: .refund, occurredAt: daysAgo(340), currency: "CNY",
+                                 amountMinor: 4_000, refundOf: purchase)
+            }
+            func call(_ customer: UUID) -> InteractionInput {
+                InteractionInput(customerID: customer, channel: .phone, direction: .outbound, occurredAt: daysAgo(10),
+                                 subject: "回访")
+            }
             var second = fields
             second.externalIDs = ["erp": "10"]
-            let bulk = try await CustomerBulkWriter(store).create([second, CustomerFields(name: "两")],
-                                                                   actor: .system, source: .import)
-            #expect(bulk.map(\.number.value) == [2, 3])
-            let events = try await EventLog(store).feed(after: 0, limit: 10, visibleTo: .all)
-            #expect(events.map(\.event.kind) == [.created, .created, .created])
-            #expect(events[0].event.newValue?.objectValue?.count == events[1].event.newValue?.objectValue?.count)
-            let reread = try await CustomerRepository(store).find(bulk[0].id, visibleTo: .all)
-            #expect(try reread.decoded().fields == second)
-            #expect(reread.document == second.document.encodedText())
-            #expect(try single.decoded().fields == fields)
+            var secondRenamed = renamed
+            secondRenamed.externalIDs = ["erp": "10"]
+            let counts = try await CustomerBulkWriter(store, engine: engine).write([
+                CustomerHistoryInput(
+                    id: bulkID, createdAt: daysAgo(400), fields: second, changes: [(daysAgo(300), secondRenamed)],
+                    transactions: [purchase(bulkID, 380), purchase(bulkID, 350), purchase(bulkID, 320),
+                                   refund(bulkID, of: purchaseIDs[1])],
+                    transactionIDs: purchaseIDs + [UUID()],
+                    interactions: [Interaction(id: UUID(), input: call(bulkID), recordedAt: now)]),
+                CustomerHistoryInput(id: UUID(), createdAt: daysAgo(5), fields: CustomerFields(name: "两")),
+            ], actor: .system, source: .import)
+            #expect(counts == CustomerBulkWriter.Counts(customers: 2, transactions: 4, interactions: 1, events: 12))
+
+            let newFields = renamed
+            _ = try await CustomerRepository(store).update(
+                single.id, visibleTo: .all, expectedVersion: nil, actor: .system, source: .import) { _ in newFields }
+            let transactions = TransactionRepository(store, engine: engine)
+            var recorded: [Transaction] = []
+            for days in [380.0, 350, 320] {
+                recorded.append(try await transactions.record(purchase(single.id, days), visibleTo: .all,
+                                                              actor: .system, source: .import))
+            }
+            _ = try await transactions.record(refund(single.id, of: recorded[1].id), visibleTo: .all, actor: .system,
+                                              source: .import)
+            _ = try await InteractionRepository(store, engine: engine).record(
+                call(single.id), visibleTo: .all, actor: .system, source: .import)
+
+            let bulk = try await CustomerRepository(store).find(bulkID, visibleTo: .all)
+            let one = try await CustomerRepository(store).find(single.id, visibleTo: .all)
+            #expect(bulk.number.value == 2)
+            #expect(try bulk.decoded().fields == secondRenamed)
+            #expect(bulk.version == 2)
+            #expect(bulk.stats.purchases == one.stats.purchases)
+            #expect(bulk.stats.interactions == one.stats.interactions)
+            #expect(bulk.stats.purchases.ordersCount == 3)
+            #expect(bulk.stats.purchases.totalSpentMinor == 26_000)
+            #expect(bulk.stats.stage.stage == .churned)
+            #expect(one.stats.stage.stage == .churned)
+            // The bulk history was known from the start, so its stages are dated when they happened; the one-by-one
+            // customer learned its history today.
+            #expect(bulk.stats.stage.since < daysAgo(100))
+            let bulkKinds = try await EventLog(store).timeline(of: bulkID, family: nil, after: nil, limit: 50)
+                .map(\.event.kind.rawValue)
+            #expect(bulkKinds.filter { $0 == "purchase" }.count == 3)
+            #expect(bulkKinds.filter { $0 == "stage_changed" }.count == 4)
+            #expect(Set(bulkKinds) == ["created", "field_changed", "purchase", "refund", "interaction", "stage_changed"])
             await #expect(throws: StoreError.self) {
                 try await CustomerRepository(store).create(CustomerFields(name: "dup", externalIDs: ["erp": "10"]),
                                                            actor: .system, source: .api)

@@ -61,7 +61,9 @@ struct CustomersController: RouteCollection {
         guard let past = CustomerHistory.replay(history, number: current.number, asOf: asOf) else {
             throw Problem(.notFound, type: ProblemType.notFound, detail: "the customer did not exist at \(asOfText)")
         }
-        return CustomerJSON.response(StoredCustomer(past), asOf: asOf)
+        let stats = try await LifecycleRepository(request.store, engine: request.rapport.lifecycle).stats(
+            of: id, createdAt: past.createdAt, asOf: asOf)
+        return CustomerJSON.response(StoredCustomer(past, stats: stats), asOf: asOf)
     }
 
     @Sendable func update(request: Request) async throws -> Response {

@@ -3,7 +3,8 @@ import RapportCore
 import RapportStore
 import Vapor
 
-/// Writes customers as the API shows them: the server-kept members, then the stored document's members.
+/// Writes customers as the API shows them: the server-kept members, the derived stats (aggregates and lifecycle
+/// stage), then the stored document's members.
 ///
 /// The stored document is already the fields' canonical JSON (`CustomerFields.encode(to:)`: sorted keys, every key
 /// present), so a customer is written by splicing text, with no decoding or re-encoding: reading customers is the
@@ -16,6 +17,9 @@ enum CustomerJSON {
         text += "\"updated_at\":\"\(RFC3339.format(customer.updatedAt))\","
         text += "\"archived_at\":" + (customer.archivedAt.map { "\"\(RFC3339.format($0))\"" } ?? "null")
         if let asOf { text += ",\"as_of\":\"\(RFC3339.format(asOf))\"" }
+        // The derived stats, then the fields: both are objects whose braces are dropped.
+        let stats = JSONValue.object(customer.stats.json).encodedText().utf8.dropFirst().dropLast()
+        text += "," + String(Substring(stats))
         let members = customer.document.utf8.dropFirst()
         // An empty document is "{}": only its closing brace remains.
         text += members.count > 1 ? "," + String(Substring(members)) : "}"

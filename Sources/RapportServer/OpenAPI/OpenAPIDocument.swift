@@ -42,11 +42,13 @@ enum OpenAPIDocument {
         return .object(operation)
     }
 
-    private static func body(_ schema: String, mediaTypes: [String] = ["application/json"]) -> JSONValue {
+    private static func body(
+        _ schema: String, mediaTypes: [String] = ["application/json"], required: Bool = true
+    ) -> JSONValue {
         let content = Dictionary(uniqueKeysWithValues: mediaTypes.map {
             ($0, ["schema": OpenAPISchemas.ref(schema)] as JSONValue)
         })
-        return ["required": true, "content": .object(content)]
+        return ["required": .bool(required), "content": .object(content)]
     }
 
     private static func query(_ name: String, _ description: String, schema: JSONValue) -> JSONValue {
@@ -58,7 +60,8 @@ enum OpenAPIDocument {
     private static let id = ref("parameters", "ID")
     private static let ifMatch = ref("parameters", "IfMatch")
     private static let idempotencyKey = ref("parameters", "IdempotencyKey")
-    private static let created: JSONValue = ["Location": ["schema": ["type": "string"]], "ETag": ref("headers", "ETag")]
+    private static let location: JSONValue = ["schema": ["type": "string"]]
+    private static let created: JSONValue = ["Location": location, "ETag": ref("headers", "ETag")]
 
     static let document: JSONValue = [
         "openapi": "3.1.0",
@@ -136,6 +139,70 @@ enum OpenAPIDocument {
                                                        "maximum": 9_223_372_036_854_775_807])],
                     responses: ["200": ok("EventPage", "`next_cursor` is the seq to pass as `after` next time")],
                     errorStatuses: [400, 401]),
+            ],
+            "/api/v1/customers/{id}/transactions": [
+                "get": operation(
+                    "listCustomerTransactions", "A customer's purchases and refunds, newest first", tag: "transactions",
+                    parameters: [id, limit, cursor],
+                    responses: ["200": ok("TransactionPage")], errorStatuses: [400, 401, 404]),
+            ],
+            "/api/v1/customers/{id}/interactions": [
+                "get": operation(
+                    "listCustomerInteractions", "A customer's interactions, newest first", tag: "interactions",
+                    parameters: [id, limit, cursor],
+                    responses: ["200": ok("InteractionPage")], errorStatuses: [400, 401, 404]),
+            ],
+            "/api/v1/customers/{id}/stage": [
+                "put": operation(
+                    "setStageOverride", "Set a customer's lifecycle stage by hand; the rules leave it until cleared",
+                    tag: "lifecycle", parameters: [id], body: body("StageOverrideInput"),
+                    responses: ["200": ok("Customer", etag: true)],
+                    errorStatuses: [400, 401, 403, 404, 413, 415, 422]),
+                "delete": operation(
+                    "clearStageOverride", "Clear a manual stage; the rules decide again", tag: "lifecycle",
+                    parameters: [id], responses: ["200": ok("Customer", etag: true)],
+                    errorStatuses: [401, 403, 404]),
+            ],
+            "/api/v1/transactions": [
+                "post": operation(
+                    "createTransaction", "Record a purchase or a refund", tag: "transactions",
+                    parameters: [idempotencyKey], body: body("TransactionInput"),
+                    responses: ["201": ["description": "Created", "headers": ["Location": location],
+                                        "content": json("Transaction")]],
+                    errorStatuses: [400, 401, 403, 409, 413, 415, 422]),
+            ],
+            "/api/v1/transactions/{id}": [
+                "get": operation("getTransaction", "A transaction", tag: "transactions", parameters: [id],
+                                 responses: ["200": ok("Transaction")], errorStatuses: [401, 404]),
+            ],
+            "/api/v1/interactions": [
+                "post": operation(
+                    "createInteraction", "Log a call, message or visit", tag: "interactions",
+                    parameters: [idempotencyKey], body: body("InteractionInput"),
+                    responses: ["201": ["description": "Created", "content": json("Interaction")]],
+                    errorStatuses: [400, 401, 403, 409, 413, 415, 422]),
+            ],
+            "/api/v1/products": [
+                "get": operation(
+                    "listProducts", "The products sold, by SKU", tag: "products",
+                    parameters: [limit, cursor,
+                                 query("category", "Only products of this category.", schema: ["type": "string"])],
+                    responses: ["200": ok("ProductPage")], errorStatuses: [400, 401]),
+            ],
+            "/api/v1/lifecycle/recompute": [
+                "post": operation(
+                    "recomputeLifecycle", "Apply the lifecycle rules to every customer (admin)", tag: "lifecycle",
+                    parameters: [idempotencyKey], body: body("RecomputeInput", required: false),
+                    responses: ["200": ok("RecomputeReport")],
+                    errorStatuses: [400, 401, 403, 409, 413, 415, 422]),
+            ],
+            "/api/v1/lifecycle/summary": [
+                "get": operation(
+                    "lifecycleSummary", "How many current customers are in each stage, now or at `as_of`",
+                    tag: "lifecycle",
+                    parameters: [query("as_of", "An RFC 3339 time: count the stages as they were then.",
+                                       schema: ["type": "string", "format": "date-time"])],
+                    responses: ["200": ok("LifecycleSummary")], errorStatuses: [400, 401]),
             ],
             "/api/v1/me": [
                 "get": operation("me", "The user behind the token", tag: "users",

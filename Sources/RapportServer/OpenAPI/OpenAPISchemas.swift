@@ -3,10 +3,21 @@ import RapportCore
 /// The `components` of the OpenAPI document: every body the API reads or writes.
 enum OpenAPISchemas {
     static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
-    static func nullable(_ type: String, format: String? = nil) -> JSONValue {
+    static func nullable(_ type: String, format: String? = nil, maxLength: Int? = nil) -> JSONValue {
         var schema: [String: JSONValue] = ["type": [.string(type), "null"]]
         if let format { schema["format"] = .string(format) }
+        if let maxLength { schema["maxLength"] = .number(Double(maxLength)) }
         return .object(schema)
+    }
+    /// The raw values of an enumeration, as a string schema.
+    static func cases<E: RawRepresentable & CaseIterable>(_ type: E.Type) -> JSONValue where E.RawValue == String {
+        ["type": "string", "enum": .array(E.allCases.map { .string($0.rawValue) })]
+    }
+    /// The largest whole number a document may hold (2^53): beyond it, numbers lose precision.
+    static let maxWhole: JSONValue = .number(9_007_199_254_740_992)
+    /// A whole number of at least `minimum`, such as money in minor units (fen for CNY).
+    static func whole(minimum: Int, maximum: JSONValue = maxWhole, nullable: Bool = false) -> JSONValue {
+        ["type": nullable ? ["integer", "null"] : "integer", "minimum": .number(Double(minimum)), "maximum": maximum]
     }
     static let string: JSONValue = ["type": "string"]
     /// Text that must hold a non-space character: surrounding spaces are trimmed, and nothing left is as good as
@@ -66,11 +77,144 @@ enum OpenAPISchemas {
         properties["updated_at"] = time
         properties["archived_at"] = nullable("string", format: "date-time")
         properties["as_of"] = ["type": "string", "format": "date-time", "description": "Only on `as_of` views."]
+        for (key, value) in customerStats { properties[key] = value }
         schema["properties"] = .object(properties)
-        schema["required"] = .array((CustomerFields.keys + ["id", "number", "created_at", "updated_at", "archived_at"])
-            .map { .string($0) })
+        schema["required"] = .array((CustomerFields.keys + ["id", "number", "created_at", "updated_at", "archived_at"]
+                                     + customerStats.keys.sorted()).map { .string($0) })
         return .object(schema)
     }()
+
+    /// The members Rapport derives about a customer (`CustomerStats.json`): read-only, every key always present.
+    static let customerStats: [String: JSONValue] = {
+        let members: [String: JSONValue] = [
+            "first_purchase_at": nullable("string", format: "date-time"),
+            "last_purchase_at": nullable("string", format: "date-time"),
+            "orders_count": ["type": "integer", "minimum": 0, "description": "Purchases not wholly refunded."],
+            "total_spent_minor": ["type": "integer", "description": "Purchases minus refunds, in minor units."],
+            "avg_order_minor": [
+                "type": ["integer", "null"],
+                "description": "total_spent_minor / orders_count, rounded; null without orders.",
+            ],
+            "last_interaction_at": nullable("string", format: "date-time"),
+            "interactions_90d": [
+                "type": "object", "additionalProperties": false,
+                "description": "Interactions per channel in the last 90 days; every channel present.",
+                "required": .array(InteractionChannel.allCases.map { .string($0.rawValue) }),
+                "properties": .object(Dictionary(uniqueKeysWithValues: InteractionChannel.allCases.map {
+                    ($0.rawValue, ["type": "integer", "minimum": 0] as JSONValue)
+                })),
+            ],
+            "stage": cases(LifecycleStage.self),
+            "stage_since": time,
+            "stage_rule": ["type": "string", "description": "The rule that decided the stage; `manual_override` when set by hand.",
+                           "examples": ["no_purchase", "manual_override"]],
+            "stage_reason": string,
+            "stage_overridden": ["type": "boolean", "description": "Set by hand: the rules leave it until cleared."],
+        ]
+        return members.mapValues { value in
+            guard case .object(var schema) = value else { return value }
+            schema["readOnly"] = true
+            return .object(schema)
+        }
+    }()
+
+    static let transactionLineInput: JSONValue = [
+        "type": "object", "additionalProperties": false, "required": ["sku", "name", "quantity", "unit_price_minor"],
+        "properties": [
+            "sku": text(maxLength: 64), "name": text(maxLength: 200), "category": nullable("string", maxLength: 64),
+            "quantity": whole(minimum: 1),
+            "unit_price_minor": whole(minimum: 0),
+        ],
+    ]
+
+    static let transactionInput: JSONValue = [
+        "type": "object", "additionalProperties": false,
+        "required": ["customer_id", "kind", "occurred_at", "currency", "amount_minor"],
+        "properties": [
+            "customer_id": uuid,
+            "external_id": [
+                "type": ["string", "null"], "maxLength": 128,
+                "description": "The ID in the source system; a second transaction with the same one is a 409.",
+            ],
+            "kind": cases(TransactionKind.self),
+            "occurred_at": time,
+            "currency": [
+                "type": "string", "pattern": "\\S", "maxLength": 8, "examples": ["CNY"],
+                "description": "ISO 4217 code; must be the deployment's base currency (convert before sending).",
+            ],
+            "lines": ["type": ["array", "null"], "items": ref("TransactionLineInput"), "maxItems": 500],
+            "amount_minor": [
+                "type": "integer", "minimum": 1, "maximum": maxWhole,
+                "description": "The total in minor units, positive for refunds too; equals the lines' sum when there are lines.",
+            ],
+            "channel": nullable("string", maxLength: 32),
+            "refund_of": [
+                "type": ["string", "null"], "format": "uuid",
+                "description": "For refunds only: the purchase this refunds.",
+            ],
+        ],
+    ]
+
+    static let transaction: JSONValue = [
+        "type": "object",
+        "required": ["id", "customer_id", "external_id", "kind", "occurred_at", "recorded_at", "currency", "lines",
+                     "amount_minor", "refunded_minor", "channel", "refund_of"],
+        "properties": [
+            "id": uuid, "customer_id": uuid, "external_id": nullable("string"), "kind": cases(TransactionKind.self),
+            "occurred_at": time, "recorded_at": time, "currency": string,
+            "lines": ["type": "array", "items": ref("TransactionLine")],
+            "amount_minor": ["type": "integer", "minimum": 1],
+            "refunded_minor": [
+                "type": "integer", "minimum": 0, "description": "For purchases: how much later refunds took back.",
+            ],
+            "channel": nullable("string"), "refund_of": nullable("string", format: "uuid"),
+        ],
+    ]
+
+    static let transactionLine: JSONValue = [
+        "type": "object", "required": ["sku", "name", "category", "quantity", "unit_price_minor"],
+        "properties": [
+            "sku": string, "name": string, "category": nullable("string"),
+            "quantity": ["type": "integer", "minimum": 1], "unit_price_minor": ["type": "integer", "minimum": 0],
+        ],
+    ]
+
+    static let interactionInput: JSONValue = [
+        "type": "object", "additionalProperties": false,
+        "required": ["customer_id", "channel", "direction", "occurred_at", "subject"],
+        "properties": [
+            "customer_id": uuid,
+            "channel": cases(InteractionChannel.self),
+            "direction": cases(InteractionDirection.self),
+            "occurred_at": time,
+            "subject": text(maxLength: 200),
+            "notes": nullable("string", maxLength: 10_000),
+            "outcome": nullable("string", maxLength: 200),
+            "duration_seconds": whole(minimum: 0, nullable: true),
+            "quality": [
+                "type": ["integer", "null"], "minimum": 1, "maximum": 5, "description": "1 (poor) to 5 (excellent).",
+            ],
+            "user_id": [
+                "type": ["string", "null"], "format": "uuid",
+                "description": "Who handled it; the caller when absent.",
+            ],
+        ],
+    ]
+
+    static let interaction: JSONValue = [
+        "type": "object",
+        "required": ["id", "customer_id", "channel", "direction", "occurred_at", "recorded_at", "subject", "notes",
+                     "outcome", "duration_seconds", "quality", "user_id"],
+        "properties": [
+            "id": uuid, "customer_id": uuid,
+            "channel": cases(InteractionChannel.self), "direction": cases(InteractionDirection.self),
+            "occurred_at": time, "recorded_at": time, "subject": string,
+            "notes": nullable("string"), "outcome": nullable("string"),
+            "duration_seconds": ["type": ["integer", "null"], "minimum": 0],
+            "quality": ["type": ["integer", "null"], "minimum": 1, "maximum": 5],
+            "user_id": nullable("string", format: "uuid"),
+        ],
+    ]
 
     static let all: JSONValue = [
         "CustomerInput": customerFields(required: ["name"]),
@@ -118,10 +262,24 @@ enum OpenAPISchemas {
                 "seq": ["type": "integer", "description": "Global position in the change feed."],
                 "customer_id": uuid,
                 "family": ["type": "string", "enum": .array(EventFamily.allCases.map { .string($0.rawValue) })],
-                "kind": ["type": "string", "examples": ["created", "field_changed", "archived", "restored"]],
+                "kind": [
+                    "type": "string",
+                    "description": """
+                        What happened, within the family; an open set. info: created, field_changed, archived, \
+                        restored. status: stage_changed, stage_overridden, stage_override_cleared. transaction: \
+                        purchase, refund. relationship: interaction.
+                        """,
+                    "examples": ["created", "field_changed", "archived", "restored", "stage_changed", "stage_overridden",
+                                 "stage_override_cleared", "purchase", "refund", "interaction"],
+                ],
                 "field": nullable("string"),
                 "old_value": ["description": "Any JSON value; null for none."],
-                "new_value": ["description": "Any JSON value; the whole document for `created`."],
+                "new_value": [
+                    "description": """
+                        Any JSON value; the whole document for `created`, the transaction for `purchase` and \
+                        `refund`, the interaction for `interaction`.
+                        """,
+                ],
                 "actor": [
                     "type": "object", "required": ["type", "id"],
                     "properties": ["type": ["type": "string", "enum": ["user", "token", "system"]],
@@ -168,6 +326,63 @@ enum OpenAPISchemas {
         "TokenInput": [
             "type": "object", "additionalProperties": false, "required": ["name"],
             "properties": ["name": text(maxLength: 100)],
+        ],
+        "TransactionInput": transactionInput,
+        "TransactionLineInput": transactionLineInput,
+        "Transaction": transaction,
+        "TransactionLine": transactionLine,
+        "TransactionPage": page(of: "Transaction"),
+        "InteractionInput": interactionInput,
+        "Interaction": interaction,
+        "InteractionPage": page(of: "Interaction"),
+        "Product": [
+            "type": "object", "required": ["sku", "name", "category", "first_sold_at", "last_sold_at"],
+            "properties": ["sku": string, "name": string, "category": nullable("string"),
+                           "first_sold_at": time, "last_sold_at": time],
+        ],
+        "ProductPage": page(of: "Product"),
+        "StageOverrideInput": [
+            "type": "object", "additionalProperties": false, "required": ["stage", "reason"],
+            "properties": ["stage": cases(LifecycleStage.self), "reason": text(maxLength: 500)],
+        ],
+        "RecomputeInput": [
+            "type": "object", "additionalProperties": false,
+            "properties": [
+                "as_of": [
+                    "type": ["string", "null"], "format": "date-time",
+                    "description": "The instant to apply the rules at; now when absent or null.",
+                ],
+            ],
+        ],
+        "RecomputeReport": [
+            "type": "object",
+            "required": ["as_of", "examined", "stage_changed", "interactions_changed", "events", "duration_ms"],
+            "properties": [
+                "as_of": time,
+                "examined": ["type": "integer", "minimum": 0, "description": "Customers looked at."],
+                "stage_changed": ["type": "integer", "minimum": 0, "description": "Customers whose stage changed."],
+                "interactions_changed": [
+                    "type": "integer", "minimum": 0,
+                    "description": "Customers whose 90-day interaction counts changed.",
+                ],
+                "events": ["type": "integer", "minimum": 0, "description": "`status` events written."],
+                "duration_ms": ["type": "integer", "minimum": 0],
+            ],
+        ],
+        "LifecycleSummary": [
+            "type": "object", "required": ["as_of", "stages", "total"],
+            "properties": [
+                "as_of": nullable("string", format: "date-time"),
+                "stages": [
+                    "type": "object", "additionalProperties": false,
+                    "description": "Current (not archived) customers per stage; every stage present.",
+                    "required": .array(LifecycleStage.allCases.map { .string($0.rawValue) }),
+                    "properties": .object(Dictionary(uniqueKeysWithValues: LifecycleStage.allCases.map {
+                        ($0.rawValue, ["type": "integer", "minimum": 0] as JSONValue)
+                    })),
+                ],
+                "total": ["type": "integer", "minimum": 0],
+            ],
         ],
         "Problem": [
             "type": "object", "required": ["type", "title", "status"],

@@ -11,5 +11,9 @@ public enum RapportMigrations {
         M0005_CreateCustomerExternalIDs(),
         M0006_CreateCustomerEvents(),
         M0007_CreateIdempotencyKeys(),
+        M0008_CreateProducts(),
+        M0009_CreateTransactions(),
+        M0010_CreateInteractions(),
+        M0011_AddCustomerStats(),
     ]
 }

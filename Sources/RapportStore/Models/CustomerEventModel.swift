@@ -21,22 +21,6 @@ final class CustomerEventModel: Model, @unchecked Sendable {
 
     init() {}
 
-    init(seq: Int64, event: NewChangeEvent, recordedAt: Date) {
-        id = seq
-        customerID = event.customerID
-        family = event.family.rawValue
-        kind = event.kind.rawValue
-        field = event.field
-        // A JSON null is stored as SQL NULL; `toEvent` reads it back as JSON null for field changes.
-        oldValue = event.oldValue.flatMap { $0 == .null ? nil : $0.encodedText() }
-        newValue = event.newValue.flatMap { $0 == .null ? nil : $0.encodedText() }
-        actorKind = event.actor.kind.rawValue
-        actorID = event.actor.id
-        source = event.source.rawValue
-        occurredAt = event.occurredAt
-        self.recordedAt = recordedAt
-    }
-
     /// The domain value.
     func toEvent() throws -> ChangeEvent {
         let eventKind = EventKind(rawValue: kind)

@@ -1,0 +1,81 @@
+import Foundation
+import RapportCore
+import RapportStore
+import Vapor
+
+/// Lifecycle stages: manual overrides (`/api/v1/customers/{id}/stage`), a full recompute and the count per stage.
+struct LifecycleController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.put(APIPath.customers, APIPath.id, APIPath.stage, use: setOverride)
+        routes.delete(APIPath.customers, APIPath.id, APIPath.stage, use: clearOverride)
+        routes.post(APIPath.lifecycle, "recompute", use: recompute)
+        routes.get(APIPath.lifecycle, "summary", use: summary)
+    }
+
+    @Sendable func setOverride(request: Request) async throws -> Response {
+        let principal = try request.principal
+        try CustomersController.requireWrite(principal)
+        let (stage, reason) = try LifecycleRequests.parseOverride(try await request.jsonBody())
+        let customer = try await repository(request).setOverride(
+            try request.uuidParameter("id"), stage: stage, reason: reason,
+            visibleTo: AccessPolicy.visibility(for: principal), actor: principal.actor, source: .api)
+        return CustomerJSON.response(customer)
+    }
+
+    @Sendable func clearOverride(request: Request) async throws -> Response {
+        let principal = try request.principal
+        try CustomersController.requireWrite(principal)
+        let customer = try await repository(request).clearOverride(
+            try request.uuidParameter("id"), visibleTo: AccessPolicy.visibility(for: principal),
+            actor: principal.actor, source: .api)
+        return CustomerJSON.response(customer)
+    }
+
+    /// Admin only: it touches every customer. The body (`{as_of}`) is optional.
+    @Sendable func recompute(request: Request) async throws -> Response {
+        let principal = try request.principal
+        guard AccessPolicy.canAdminister(principal) else {
+            throw Problem(.forbidden, type: ProblemType.forbidden, detail: "only administrators may recompute stages")
+        }
+        var asOf: Date?
+        let length = request.headers.first(name: .contentLength).flatMap(Int.init) ?? 0
+        if request.headers.contentType != nil || length > 0 || request.headers.contains(name: .transferEncoding) {
+            asOf = try LifecycleRequests.parseRecompute(try await request.jsonBody())
+        }
+        let instant = asOf ?? request.rapport.clock.now()
+        let started = Date()
+        let report = try await LifecycleRecompute(request.store, engine: request.rapport.lifecycle).run(at: instant)
+        return try APIJSON.response(JSONValue.object([
+            "as_of": .string(RFC3339.format(instant)),
+            "examined": .number(Double(report.examined)),
+            "stage_changed": .number(Double(report.stageChanged)),
+            "interactions_changed": .number(Double(report.interactionsChanged)),
+            "events": .number(Double(report.events)),
+            "duration_ms": .number((Date().timeIntervalSince(started) * 1000).rounded()),
+        ]))
+    }
+
+    /// Counts of current customers per stage, now or at `as_of`.
+    @Sendable func summary(request: Request) async throws -> Response {
+        _ = try request.principal
+        var asOf: Date?
+        if let text = request.query[String.self, at: "as_of"] {
+            guard let date = RFC3339.parse(text) else {
+                throw Problem.badParameter("as_of", "expected an RFC 3339 time such as 2026-01-31T09:00:00Z")
+            }
+            asOf = date
+        }
+        let counts = try await repository(request).summary(at: asOf)
+        var stages: [String: JSONValue] = [:]
+        for (stage, count) in counts { stages[stage.rawValue] = .number(Double(count)) }
+        return try APIJSON.response(JSONValue.object([
+            "as_of": asOf.map { .string(RFC3339.format($0)) } ?? .null,
+            "stages": .object(stages),
+            "total": .number(Double(counts.values.reduce(0, +))),
+        ]))
+    }
+
+    private func repository(_ request: Request) -> LifecycleRepository {
+        LifecycleRepository(request.store, engine: request.rapport.lifecycle)
+    }
+}

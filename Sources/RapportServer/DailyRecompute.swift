@@ -1,0 +1,52 @@
+import Foundation
+import RapportCore
+import RapportStore
+import Synchronization
+import Vapor
+
+/// The lifecycle recompute inside `serve`: shortly after start-up (the server may have been down over midnight),
+/// then every day at 00:05 UTC, because time passing alone makes customers silent or churned.
+public final class DailyRecompute: LifecycleHandler, Sendable {
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    /// Creates the job; register it with `app.lifecycle.use(_:)`.
+    public init() {}
+
+    /// The first run after `instant`: the next 00:05 UTC.
+    public static func nextRun(after instant: Date) -> Date {
+        let runAt = BusinessDay.start(of: BusinessDay.number(of: instant)).addingTimeInterval(5 * 60)
+        return runAt > instant ? runAt : runAt.addingTimeInterval(86_400)
+    }
+
+    public func didBootAsync(_ application: Application) async throws {
+        let store = application.rapportDatabase
+        let engine = application.lifecycleEngine
+        let logger = application.logger
+        task.withLock {
+            $0 = Task {
+                var wake = Date().addingTimeInterval(10)
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(max(wake.timeIntervalSinceNow, 0)))
+                    if Task.isCancelled { return }
+                    do {
+                        let report = try await LifecycleRecompute(store, engine: engine).run(at: store.clock.now())
+                        logger.info(
+                            "lifecycle recompute: \(report.examined) customers, \(report.stageChanged) changed stage, \(report.events) events")
+                    } catch {
+                        logger.error("lifecycle recompute failed: \(error)")
+                    }
+                    wake = Self.nextRun(after: Date())
+                }
+            }
+        }
+    }
+
+    public func shutdownAsync(_ application: Application) async {
+        let running = task.withLock { task in
+            defer { task = nil }
+            return task
+        }
+        running?.cancel()
+        await running?.value
+    }
+}

@@ -1,0 +1,75 @@
+import FluentKit
+import Foundation
+import RapportCore
+import SQLKit
+
+/// Records interactions and reads them back. Recording one appends its `relationship` event and refreshes the
+/// customer's contact stats in the same database transaction.
+public struct InteractionRepository: Sendable {
+    let store: RapportDatabase
+    let engine: LifecycleEngine
+
+    /// Wraps the database; `engine` decides stages.
+    public init(_ store: RapportDatabase, engine: LifecycleEngine) {
+        self.store = store
+        self.engine = engine
+    }
+
+    /// Records an interaction with a customer the caller may see.
+    /// - Throws: `StoreError.invalid` for an unknown customer or user, or a time in the future.
+    public func record(
+        _ input: InteractionInput, visibleTo visibility: CustomerVisibility, actor: Actor, source: EventSource
+    ) async throws -> Interaction {
+        let now = store.clock.now()
+        let engine = self.engine
+        return try await store.write { database in
+            let sql = database as! any SQLDatabase
+            let customer: CustomerModel
+            do {
+                customer = try await CustomerRepository.lockAndLoad(
+                    input.customerID, visibleTo: visibility, expectedVersion: nil, on: database)
+            } catch StoreError.notFound {
+                throw StoreError.invalid(ValidationError(
+                    field: "customer_id", code: "unknown_customer", message: "no customer has this ID"))
+            }
+            var stored = input
+            stored.occurredAt = TransactionRepository.milliseconds(input.occurredAt)
+            if stored.occurredAt > now.addingTimeInterval(TransactionRepository.futureSlack) {
+                throw StoreError.invalid(ValidationError(
+                    field: "occurred_at", code: "in_future", message: "occurred_at is in the future"))
+            }
+            if let userID = input.userID, try await UserModel.find(userID, on: database) == nil {
+                throw StoreError.invalid(ValidationError(
+                    field: "user_id", code: "unknown_user", message: "no user has this ID"))
+            }
+            let interaction = Interaction(id: UUID(), input: stored, recordedAt: now)
+            try await InteractionRows.insert([interaction], on: sql)
+            try await EventLog.append([Self.event(interaction, actor: actor, source: source)], recordedAt: now,
+                                      on: database)
+            _ = try await CustomerStatsWriter(engine: engine).refresh(
+                input.customerID, from: try customer.toStored().stats, scope: .interactions, now: now, actor: actor,
+                source: source, on: database)
+            return interaction
+        }
+    }
+
+    /// A page of a customer's interactions, newest first.
+    public func list(
+        of customerID: UUID, visibleTo visibility: CustomerVisibility, after position: RowPosition?, limit: Int
+    ) async throws -> [Interaction] {
+        _ = try await CustomerRepository(store).find(customerID, visibleTo: visibility)
+        let sql = store.database as! any SQLDatabase
+        let query = sql.select().columns(InteractionRows.columns.map { SQLColumn($0) }).from("interactions")
+            .where("customer_id", .equal, customerID)
+        position?.restrict(query)
+        return try await query.orderBy("occurred_at", .descending).orderBy("id", .descending).limit(limit).all()
+            .map(InteractionRows.decode)
+    }
+
+    /// The `relationship`-family event of an interaction.
+    static func event(_ interaction: Interaction, actor: Actor, source: EventSource) -> NewChangeEvent {
+        NewChangeEvent(
+            customerID: interaction.input.customerID, family: .relationship, kind: .interaction,
+            newValue: interaction.json, actor: actor, source: source, occurredAt: interaction.input.occurredAt)
+    }
+}

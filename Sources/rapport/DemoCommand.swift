@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import RapportCore
+import RapportDemo
+import RapportServer
+import RapportStore
+
+/// `rapport demo`: a realistic demo business in a fresh database.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Fill a fresh database with a realistic demo business: customers, purchases, refunds, "
+            + "interactions and back-dated changes, the same for the same seed.")
+
+    @OptionGroup var options: SettingsOptions
+
+    @Option(help: "How many customers.")
+    var customers = 2000
+
+    @Option(help: "Seed of the random generator: the same seed gives the same business.")
+    var seed: UInt64 = 42
+
+    @Option(help: "Years of history, ending now.")
+    var years = 2
+
+    @Option(help: "Customers per database transaction.")
+    var batch = 250
+
+    func validate() throws {
+        guard (1...10_000_000).contains(customers) else { throw ValidationError("--customers must be from 1 to 10000000") }
+        guard (1...20).contains(years) else { throw ValidationError("--years must be from 1 to 20") }
+        guard (1...2000).contains(batch) else { throw ValidationError("--batch must be from 1 to 2000") }
+    }
+
+    func run() async throws {
+        let settings = try CommandSettings.resolve(options.flags)
+        try await RapportRuntime.withApplication(settings) { app in
+            guard !(try await CustomerRepository(app.rapportDatabase).hasAny()) else {
+                throw ValidationError("""
+                    the database already has customers; the demo goes into a fresh database \
+                    (choose another file with --database)
+                    """)
+            }
+            let counts = try await DemoLoader(
+                store: app.rapportDatabase, engine: app.lifecycleEngine, customers: customers, seed: seed,
+                years: years, batch: batch
+            ).load(showingProgress: true)
+            Terminal.emit("""
+                Demo business written: \(counts.customers) customers, \(counts.transactions) transactions, \
+                \(counts.interactions) interactions, \(counts.events) events.
+                """)
+        }
+    }
+}
+
+/// Generates the demo business and writes it in batches, for `demo` and `serve --demo`.
+struct DemoLoader {
+    let store: RapportDatabase
+    let engine: LifecycleEngine
+    let customers: Int
+    let seed: UInt64
+    let years: Int
+    let batch: Int
+
+    /// Writes the whole business; generation of the next batch overlaps with writing the previous one.
+    func load(showingProgress: Bool) async throws -> CustomerBulkWriter.Counts {
+        let writer = CustomerBulkWriter(store, engine: engine)
+        let now = store.clock.now()
+        var business = DemoBusiness(seed: seed, customers: customers, years: years, end: now)
+        let progress = showingProgress ? ProgressLine(total: customers, unit: "customers") : nil
+        var counts = CustomerBulkWriter.Counts()
+        var pending: Task<CustomerBulkWriter.Counts, any Error>?
+        while true {
+            var inputs: [CustomerHistoryInput] = []
+            while inputs.count < batch, let customer = business.next() {
+                inputs.append(Self.input(customer, recordedAt: now))
+            }
+            if let pending { counts += try await pending.value }
+            progress?.update(counts.customers)
+            guard !inputs.isEmpty else { break }
+            let batch = inputs
+            pending = Task { try await writer.write(batch, actor: .system, source: .system) }
+        }
+        progress?.finish()
+        return counts
+    }
+
+    static func input(_ customer: DemoCustomer, recordedAt: Date) -> CustomerHistoryInput {
+        CustomerHistoryInput(
+            id: customer.id, createdAt: customer.createdAt, fields: customer.fields,
+            changes: customer.changes.map { (at: $0.at, fields: $0.fields) },
+            transactions: customer.transactions.map(\.input), transactionIDs: customer.transactions.map(\.id),
+            interactions: customer.interactions.map { Interaction(id: $0.id, input: $0.input, recordedAt: recordedAt) })
+    }
+}
