@@ -77,7 +77,8 @@ def main():
     server = None
     try:
         # Help on every command.
-        for command in [[], ["serve"], ["migrate"], ["user", "create"], ["token", "create"], ["token", "revoke"], ["seed"]]:
+        for command in [[], ["serve"], ["migrate"], ["user", "create"], ["token", "create"], ["token", "revoke"], ["demo"],
+                        ["recompute"]]:
             result = run(*command, "--help")
             check(result.returncode == 0 and "USAGE" in result.stdout.upper(), f"rapport {' '.join(command)} --help")
 
@@ -153,12 +154,39 @@ def main():
         except Exception as error:  # the validator's own exception types vary by version
             check(False, f"the OpenAPI document validates: {error}")
 
-        # seed adds customers in bulk.
-        result = run("seed", "--customers", "1200", "--batch", "500", *db, env=env)
-        check(result.returncode == 0, "seed --customers 1200")
-        status, page = http("GET", base + "/api/v1/customers?limit=200", run_token(env, db))
-        check(status == 200 and len(page["items"]) == 200 and page["items"][0]["number"] == "C-001201",
-              "seeded customers are listed")
+        # demo refuses a database that already has customers, and fills fresh ones the same way for a seed.
+        result = run("demo", "--customers", "10", *db, env=env)
+        check(result.returncode != 0 and "fresh database" in result.stderr, "demo refuses a database with customers")
+        demo_rows = []
+        for attempt in range(2):
+            target, demo_env, cleanup = fresh_target(folder, f"demo{attempt}", env)
+            try:
+                result = run("demo", "--customers", "300", "--seed", "7", *target, env=demo_env)
+                check(result.returncode == 0 and "300 customers" in result.stdout, f"demo --customers 300 (run {attempt + 1})")
+                demo_rows.append(query(target, demo_env, "SELECT id, number, name, orders_count, total_spent_minor "
+                                                         "FROM customers ORDER BY number"))
+                if attempt == 0:
+                    stages = query(target, demo_env, "SELECT DISTINCT stage FROM customers")
+                    check({row[0] for row in stages} == {"prospect", "new", "active", "silent", "churned"},
+                          "the demo business has customers in every stage")
+                    families = query(target, demo_env, "SELECT DISTINCT family FROM customer_events")
+                    check({row[0] for row in families} == {"info", "status", "transaction", "relationship"},
+                          "the demo business has events of every family")
+                    result = run("recompute", *target, env=demo_env)
+                    check(result.returncode == 0 and "300 customers" in result.stdout and ", 0 events" in result.stdout,
+                          "recompute right after the demo changes nothing")
+                    result = run("recompute", "--as-of", "2099-01-01T00:00:00Z", *target, env=demo_env)
+                    check(result.returncode == 0 and ", 0 events" not in result.stdout,
+                          "recompute far in the future moves customers on")
+                    result = run("recompute", "--as-of", "2099-01-01T00:00:00Z", *target, env=demo_env)
+                    check(result.returncode == 0 and ", 0 events" in result.stdout, "recompute again writes nothing")
+                    result = run("recompute", "--as-of", "tomorrow", *target, env=demo_env)
+                    check(result.returncode != 0 and "--as-of" in result.stderr, "recompute rejects a bad --as-of")
+            finally:
+                cleanup()
+        check(len(demo_rows) == 2 and demo_rows[0] == demo_rows[1] and len(demo_rows[0]) == 300,
+              "the demo is the same for the same seed")
+
         # Fuzz every operation from the OpenAPI document: no 500s, and every response matches the document.
         if shutil.which("schemathesis"):
             fuzz_token = run_token(env, db)
@@ -185,6 +213,25 @@ def main():
         print(f"cli smoke: {len(FAILURES)} failed: {FAILURES}")
         sys.exit(1)
     print("cli smoke: all checks passed")
+
+
+def fresh_target(folder, name, env):
+    """Database flags and environment for a new, empty database, and a function that removes it."""
+    if "DATABASE_URL" in env:
+        url, drop = fresh_postgres(os.environ["DATABASE_URL"])
+        return [], {**env, "DATABASE_URL": url}, drop
+    return ["--database", os.path.join(folder, name, "rapport.sqlite")], env, lambda: None
+
+
+def query(target, env, sql):
+    """Rows of a query on the database a command with `target` flags and `env` uses."""
+    if "DATABASE_URL" in env:
+        output = subprocess.run(["psql", env["DATABASE_URL"], "-AtF", "\t", "-c", sql], capture_output=True,
+                                text=True, check=True).stdout
+        return [tuple(line.split("\t")) for line in output.splitlines()]
+    import sqlite3
+    with sqlite3.connect(target[1]) as connection:
+        return [tuple(str(value) for value in row) for row in connection.execute(sql)]
 
 
 def run_token(env, db):

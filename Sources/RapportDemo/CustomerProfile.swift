@@ -21,7 +21,9 @@ struct CustomerProfile {
     private static let companySources = WeightedTable<String>([
         ("referral", 30), ("fair", 25), ("web", 20), ("wechat", 10), ("store", 15),
     ])
-    private static let memberLevels = WeightedTable<String>([("普通会员", 50), ("银卡会员", 30), ("金卡会员", 15), ("钻石会员", 5)])
+    private static let memberLevels = WeightedTable<String>([
+        ("普通会员", 50), ("银卡会员", 30), ("金卡会员", 15), ("钻石会员", 5),
+    ])
     private static let companySizes = ["20人以下", "20-99人", "100-499人", "500人以上"]
 
     /// Draws a customer: 85 % people with Chinese names, 5 % with English names, 10 % companies.
@@ -103,8 +105,8 @@ struct CustomerProfile {
             fields.phones = [PhoneEntry(number: number, label: "mobile", primary: true)]
         }
         if random.chance(0.2) {
-            fields.social.append(SocialHandle(network: "linkedin",
-                                              handle: first.lowercased() + "-" + last.lowercased() + "-" + random.digits(4)))
+            let handle = first.lowercased() + "-" + last.lowercased() + "-" + random.digits(4)
+            fields.social.append(SocialHandle(network: "linkedin", handle: handle))
         }
         if random.chance(0.6) { fields.addresses = [ContactDetails.homeAddress(in: city, &random)] }
         if random.chance(0.3) { fields.birthday = birthday(endYear: endYear, &random) }

@@ -34,8 +34,8 @@ struct InteractionScript {
             }
             if random.chance(0.25) {
                 // Just before the purchase, kept before it even when that is outside opening hours.
-                add(InteractionText.inquiries, at: purchase.at - Int64(random.int(600...(3 * 86_400))), before: purchase.at,
-                    &random)
+                let asked = purchase.at - Int64(random.int(600...(3 * 86_400)))
+                add(InteractionText.inquiries, at: asked, before: purchase.at, &random)
             }
             if random.chance(profile.isOrganization ? 0.5 : 0.3) {
                 add(InteractionText.afterSales, at: purchase.at + Int64(random.int(1...10)) * day, &random)

@@ -2,7 +2,7 @@ import RapportCore
 
 /// Back-dated edits of a customer: a new phone or e-mail, a move to another city, a tag.
 enum ProfileChanges {
-    private enum Edit: CaseIterable {
+    private enum Edit {
         case newPhone, newEmail, moved, tagAdded
     }
 

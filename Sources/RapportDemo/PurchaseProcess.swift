@@ -8,8 +8,9 @@ struct PurchaseProcess {
     /// A recorded purchase, for the interactions that surround it.
     struct Purchase {
         let at: Int64
-        let channel: String
+        /// When it was refunded, if it was.
         let refunded: Int64?
+        /// Whether it is the first purchase after a win-back pause.
         let winBack: Bool
     }
 
@@ -18,7 +19,8 @@ struct PurchaseProcess {
     /// The purchases, in the order they were drawn.
     private(set) var purchases: [Purchase] = []
 
-    /// Share of customers who never buy: leads from fairs and the web, sign-ups for a coupon.
+    /// Share of customers who never buy: leads from fairs and the web, sign-ups for a coupon. With recent sign-ups
+    /// that have not bought yet, about a quarter of customers end up prospects.
     static let prospectShare = 0.23
     /// Mean purchase rate across customers: one purchase per 40 days.
     static let meanRatePerDay = 1.0 / 40
@@ -47,7 +49,8 @@ struct PurchaseProcess {
         guard !random.chance(Self.prospectShare) else { return }
         // Companies order more often: gifts for staff and clients at every festival.
         let rateBoost = profile.isOrganization ? 1.5 : 1
-        let rate = min(random.gamma(shape: Self.rateShape, scale: Self.meanRatePerDay / Self.rateShape) * rateBoost, 0.5)
+        let drawnRate = random.gamma(shape: Self.rateShape, scale: Self.meanRatePerDay / Self.rateShape)
+        let rate = min(drawnRate * rateBoost, 0.5)
         let dropOut = random.beta(Self.dropOutA, Self.dropOutB)
         let firstDelayDays: Double
         switch random.unit() {
@@ -69,8 +72,8 @@ struct PurchaseProcess {
             let refund = random.chance(Self.refundShare)
                 ? Self.refund(of: purchase, end: end, &random) : nil
             if let refund { refundTransactions.append(refund) }
-            purchases.append(Purchase(at: at, channel: channel, refunded: refund.map { DemoTime.seconds($0.input.occurredAt) },
-                                      winBack: returning))
+            let refunded = refund.map { DemoTime.seconds($0.input.occurredAt) }
+            purchases.append(Purchase(at: at, refunded: refunded, winBack: returning))
             returning = false
 
             if let left = winBackPurchasesLeft {
@@ -135,9 +138,12 @@ struct PurchaseProcess {
 
     /// A refund 1–20 days after the purchase: in full, of whole lines, or of part of the money (a price
     /// adjustment, which has no lines). Nil when it would fall after `end`.
-    private static func refund(of purchase: DemoTransaction, end: Int64, _ random: inout SeededRandom) -> DemoTransaction? {
+    private static func refund(
+        of purchase: DemoTransaction, end: Int64, _ random: inout SeededRandom
+    ) -> DemoTransaction? {
         let bought = DemoTime.seconds(purchase.input.occurredAt)
-        let at = max(DemoTime.waking(bought + Int64(random.int(1...20)) * DemoTime.day, &random), bought + DemoTime.hour)
+        let later = bought + Int64(random.int(1...20)) * DemoTime.day
+        let at = max(DemoTime.waking(later, &random), bought + DemoTime.hour)
         guard at <= end else { return nil }
         var lines = purchase.input.lines
         var amount = purchase.input.amountMinor

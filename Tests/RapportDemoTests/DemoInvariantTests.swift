@@ -128,11 +128,11 @@ struct DemoInvariantTests {
         let companies = customers.count - people.count
         #expect((0.80...0.90).contains(Double(chinese.count) / Double(customers.count)))
         #expect((0.07...0.13).contains(Double(companies) / Double(customers.count)))
-        let mobiles = customers.flatMap { $0.fields.phones }.filter { $0.label == "mobile" && $0.number.hasPrefix("+86") }
-            .map(\.number)
+        let mobiles = customers.flatMap(\.fields.phones)
+            .filter { $0.label == "mobile" && $0.number.hasPrefix("+86") }.map(\.number)
         #expect(mobiles.allSatisfy { $0.wholeMatch(of: /\+861[3-9]\d{9}/) != nil })
         #expect(Double(mobiles.count) / Double(customers.count) > 0.7)
-        let cities = Set(customers.flatMap { $0.fields.addresses.compactMap { "\($0.province ?? "")/\($0.city ?? "")" } })
+        let cities = Set(customers.flatMap(\.fields.addresses).map { "\($0.province ?? "")/\($0.city ?? "")" })
         #expect(cities.count >= 30)
         #expect(cities.contains("浙江省/杭州市") && cities.contains("北京市/北京市"))
         let withoutEmail = customers.filter { $0.fields.emails.isEmpty }.count
@@ -147,8 +147,10 @@ struct DemoInvariantTests {
             "amount_minor": .number(Double(input.amountMinor)),
             "lines": .array(input.lines.map { line in
                 [
-                    "sku": .string(line.sku), "name": .string(line.name), "category": line.category.map(JSONValue.string) ?? .null,
-                    "quantity": .number(Double(line.quantity)), "unit_price_minor": .number(Double(line.unitPriceMinor)),
+                    "sku": .string(line.sku), "name": .string(line.name),
+                    "category": line.category.map(JSONValue.string) ?? .null,
+                    "quantity": .number(Double(line.quantity)),
+                    "unit_price_minor": .number(Double(line.unitPriceMinor)),
                 ]
             }),
         ]

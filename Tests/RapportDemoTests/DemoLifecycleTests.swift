@@ -18,7 +18,8 @@ struct DemoLifecycleTests {
         let today = DemoSample.day(DemoSample.end)
         var counts: [LifecycleStage: Int] = [:]
         for customer in DemoSample.customers {
-            counts[engine.assess(BuyingFacts(purchaseDays: purchaseDays(customer), today: today)).stage, default: 0] += 1
+            let facts = BuyingFacts(purchaseDays: purchaseDays(customer), today: today)
+            counts[engine.assess(facts).stage, default: 0] += 1
         }
         let total = Double(DemoSample.customers.count)
         let shares = counts.mapValues { Double($0) / total }

@@ -5,8 +5,7 @@ import RapportDemo
 /// once because every suite only reads it.
 enum DemoSample {
     static let end = Date()
-    static let business = DemoBusiness(seed: 2026, customers: 2_000, years: 2, end: end)
-    static let customers: [DemoCustomer] = Array(business)
+    static let customers = Array(DemoBusiness(seed: 2026, customers: 2_000, years: 2, end: end))
 
     /// The day number the lifecycle rules use: whole UTC days since 1970.
     static func day(_ date: Date) -> Int {
