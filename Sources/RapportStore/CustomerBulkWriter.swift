@@ -99,11 +99,18 @@ public struct CustomerBulkWriter: Sendable {
                 let stored = Self.transactions(of: input, recordedAt: now)
                 transactions += stored.map { ($0, fields.source ?? "") }
                 customerEvents += stored.map { TransactionRepository.event($0, actor: actor, source: source) }
-                interactions += input.interactions
-                customerEvents += input.interactions.map { InteractionRepository.event($0, actor: actor, source: source) }
+                let customerInteractions = input.interactions.map { interaction in
+                    var stored = interaction.input
+                    stored.occurredAt = CustomerActivity.milliseconds(stored.occurredAt)
+                    return Interaction(id: interaction.id, input: stored, recordedAt: interaction.recordedAt)
+                }
+                interactions += customerInteractions
+                customerEvents += customerInteractions.map {
+                    InteractionRepository.event($0, actor: actor, source: source)
+                }
                 let initial = CustomerStats.initial(createdAt: input.createdAt)
                 var stats = CustomerStats(
-                    purchases: PurchaseSummary(of: stored), interactions: Self.summary(of: input.interactions, at: now),
+                    purchases: PurchaseSummary(of: stored), interactions: Self.summary(of: customerInteractions, at: now),
                     stage: initial.stage)
                 let changes = engine.changes(from: initial.stage, purchases: stats.purchases, at: now)
                 var states: [StageState] = []
@@ -155,7 +162,7 @@ public struct CustomerBulkWriter: Sendable {
         }
         return zip(input.transactions, input.transactionIDs).map { transaction, id in
             var stored = transaction
-            stored.occurredAt = TransactionRepository.milliseconds(transaction.occurredAt)
+            stored.occurredAt = CustomerActivity.milliseconds(transaction.occurredAt)
             return Transaction(stored, id: id, recordedAt: recordedAt).withRefunded(refunded[id] ?? 0)
         }
     }

@@ -24,20 +24,10 @@ public struct InteractionRepository: Sendable {
         let engine = self.engine
         return try await store.write { database in
             let sql = database as! any SQLDatabase
-            let customer: CustomerModel
-            do {
-                customer = try await CustomerRepository.lockAndLoad(
-                    input.customerID, visibleTo: visibility, expectedVersion: nil, on: database)
-            } catch StoreError.notFound {
-                throw StoreError.invalid(ValidationError(
-                    field: "customer_id", code: "unknown_customer", message: "no customer has this ID"))
-            }
+            let customer = try await CustomerActivity.lockCustomer(input.customerID, visibleTo: visibility,
+                                                                   on: database)
             var stored = input
-            stored.occurredAt = TransactionRepository.milliseconds(input.occurredAt)
-            if stored.occurredAt > now.addingTimeInterval(TransactionRepository.futureSlack) {
-                throw StoreError.invalid(ValidationError(
-                    field: "occurred_at", code: "in_future", message: "occurred_at is in the future"))
-            }
+            stored.occurredAt = try CustomerActivity.occurredAt(input.occurredAt, now: now)
             if let userID = input.userID, try await UserModel.find(userID, on: database) == nil {
                 throw StoreError.invalid(ValidationError(
                     field: "user_id", code: "unknown_user", message: "no user has this ID"))

@@ -9,9 +9,6 @@ public struct TransactionRepository: Sendable {
     let store: RapportDatabase
     let engine: LifecycleEngine
 
-    /// How far in the future a transaction may be dated (clocks differ a little).
-    static let futureSlack: TimeInterval = 300
-
     /// Wraps the database; `engine` decides stages.
     public init(_ store: RapportDatabase, engine: LifecycleEngine) {
         self.store = store
@@ -28,19 +25,9 @@ public struct TransactionRepository: Sendable {
         let engine = self.engine
         return try await store.write { database in
             let sql = database as! any SQLDatabase
-            let customer: CustomerModel
-            do {
-                customer = try await CustomerRepository.lockAndLoad(
-                    input.customerID, visibleTo: visibility, expectedVersion: nil, on: database)
-            } catch StoreError.notFound {
-                throw StoreError.invalid(ValidationError(
-                    field: "customer_id", code: "unknown_customer", message: "no customer has this ID"))
-            }
-            let occurredAt = Self.milliseconds(input.occurredAt)
-            if occurredAt > now.addingTimeInterval(Self.futureSlack) {
-                throw StoreError.invalid(ValidationError(
-                    field: "occurred_at", code: "in_future", message: "occurred_at is in the future"))
-            }
+            let customer = try await CustomerActivity.lockCustomer(input.customerID, visibleTo: visibility,
+                                                                   on: database)
+            let occurredAt = try CustomerActivity.occurredAt(input.occurredAt, now: now)
             let system = customer.source ?? ""
             if let externalID = input.externalID {
                 let existing = try await sql.select().column("id").from("transactions")
@@ -129,10 +116,5 @@ public struct TransactionRepository: Sendable {
         if refund.occurredAt < purchase.occurredAt {
             throw invalid("occurred_at", "before_purchase", "a refund cannot precede the purchase it refunds")
         }
-    }
-
-    /// Times are kept to the millisecond, like every other time in Rapport, so cursors compare exactly.
-    static func milliseconds(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 }
