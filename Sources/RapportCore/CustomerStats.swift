@@ -151,6 +151,27 @@ public struct CustomerStats: Equatable, Sendable {
                       stage: .initial(since: createdAt))
     }
 
+    /// The members of `json` as JSON text without the braces, written by hand: every customer read sends them,
+    /// and `JSONEncoder` would cost more than the rest of the read.
+    public var jsonMembersText: String {
+        func time(_ date: Date?) -> String { date.map { "\"" + RFC3339.format($0) + "\"" } ?? "null" }
+        var text = "\"first_purchase_at\":" + time(purchases.firstPurchaseAt)
+        text += ",\"last_purchase_at\":" + time(purchases.lastPurchaseAt)
+        text += ",\"orders_count\":" + String(purchases.ordersCount)
+        text += ",\"total_spent_minor\":" + String(purchases.totalSpentMinor)
+        text += ",\"avg_order_minor\":" + (purchases.avgOrderMinor.map { String($0) } ?? "null")
+        text += ",\"last_interaction_at\":" + time(interactions.lastInteractionAt)
+        text += ",\"interactions_90d\":{"
+        text += InteractionChannel.allCases.map { "\"\($0.rawValue)\":\(interactions.recentByChannel[$0] ?? 0)" }
+            .joined(separator: ",")
+        text += "},\"stage\":\"" + stage.stage.rawValue + "\""
+        text += ",\"stage_since\":" + time(stage.since)
+        text += ",\"stage_rule\":" + JSONValue.quoted(stage.rule)
+        text += ",\"stage_reason\":" + JSONValue.quoted(stage.reason)
+        text += ",\"stage_overridden\":" + (stage.overridden ? "true" : "false")
+        return text
+    }
+
     /// The members the API adds to a customer, every key present.
     public var json: [String: JSONValue] {
         func time(_ date: Date?) -> JSONValue { date.map { .string(RFC3339.format($0)) } ?? .null }

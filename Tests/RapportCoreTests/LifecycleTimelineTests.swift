@@ -167,3 +167,22 @@ struct LifecycleTimelineTests {
         #expect(interactions.recentJSON.objectValue?["sms"] == 0)
     }
 }
+
+@Suite("Customer stats as JSON")
+struct CustomerStatsJSONTests {
+    @Test("the hand-written JSON text is the JSON value, for awkward reasons too")
+    func handWrittenMatches() throws {
+        let instant = Date(timeIntervalSince1970: 1_790_000_000.123)
+        for reason in ["no purchase yet", "quote \" backslash \\ newline \n tab \t bell \u{07} 中文 😀"] {
+            let stats = CustomerStats(
+                purchases: PurchaseSummary(firstPurchaseAt: instant, lastPurchaseAt: instant, ordersCount: 3,
+                                           totalSpentMinor: 1_000, purchaseDays: [20_000]),
+                interactions: InteractionSummary(lastInteractionAt: nil, recentByChannel: [.wechat: 2]),
+                stage: StageOverride.state(.silent, reason: reason, at: instant))
+            let parsed = try JSONValue.parse(Data(("{" + stats.jsonMembersText + "}").utf8))
+            #expect(parsed == .object(stats.json))
+        }
+        let initial = CustomerStats.initial(createdAt: instant)
+        #expect(try JSONValue.parse(Data(("{" + initial.jsonMembersText + "}").utf8)) == .object(initial.json))
+    }
+}

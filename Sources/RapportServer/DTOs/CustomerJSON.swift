@@ -17,9 +17,7 @@ enum CustomerJSON {
         text += "\"updated_at\":\"\(RFC3339.format(customer.updatedAt))\","
         text += "\"archived_at\":" + (customer.archivedAt.map { "\"\(RFC3339.format($0))\"" } ?? "null")
         if let asOf { text += ",\"as_of\":\"\(RFC3339.format(asOf))\"" }
-        // The derived stats, then the fields: both are objects whose braces are dropped.
-        let stats = JSONValue.object(customer.stats.json).encodedText().utf8.dropFirst().dropLast()
-        text += "," + String(Substring(stats))
+        text += "," + customer.stats.jsonMembersText
         let members = customer.document.utf8.dropFirst()
         // An empty document is "{}": only its closing brace remains.
         text += members.count > 1 ? "," + String(Substring(members)) : "}"
