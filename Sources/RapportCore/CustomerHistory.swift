@@ -77,17 +77,14 @@ public enum CustomerHistory {
 extension CustomerFields {
     /// The fields as a JSON object with the API's keys, every key present.
     public var document: JSONValue {
-        (try? JSONValue.parse(Data(documentText.utf8))) ?? .null
+        // CustomerFields holds only strings, numbers, booleans and arrays/objects of them, so encoding cannot fail.
+        (try? JSONValueEncoder.encode(self)) ?? .null
     }
 
     /// The canonical JSON text of the fields: compact, keys sorted, every key present. It equals
     /// `document.encodedText()`, and is what storage keeps and the API sends.
     public var documentText: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // CustomerFields holds only strings, numbers, booleans and arrays/objects of them, so encoding cannot fail.
-        guard let data = try? encoder.encode(self) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        document.encodedText()
     }
 
     /// Reads fields back from a stored document without re-validating them: history must replay even if the

@@ -62,3 +62,17 @@ struct DemoBusinessTests {
         #expect(catalogue.allSatisfy { $0.sku.wholeMatch(of: /SKU-[A-Z]{3}-\d{3}/) != nil && $0.unitPriceMinor > 0 })
     }
 }
+
+@Suite("Demo customers as documents")
+struct DemoDocumentTests {
+    @Test("every demo customer's document is the text JSONEncoder writes")
+    func documentsMatchJSONEncoder() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for customer in DemoSample.customers.prefix(500) {
+            for fields in [customer.fields] + customer.changes.map(\.fields) {
+                #expect(fields.documentText == String(decoding: try encoder.encode(fields), as: UTF8.self))
+            }
+        }
+    }
+}
