@@ -68,89 +68,106 @@ public struct CustomerBulkWriter: Sendable {
         }
     }
 
-    /// Writes one batch. The caller keeps batches to a few hundred customers. External IDs must not be taken
-    /// already; a taken one fails the whole batch. Stats and stages are computed as of the clock's now.
-    public func write(_ batch: [CustomerHistoryInput], actor: Actor, source: EventSource) async throws -> Counts {
-        guard !batch.isEmpty else { return Counts() }
-        let now = store.clock.now()
-        let engine = self.engine
-        return try await store.write { database in
-            let sql = database as! any SQLDatabase
-            let firstNumber = try await Counter.customerNumber.reserve(Int64(batch.count), on: database)
-            var counts = Counts()
-            var models: [CustomerModel] = []
-            var events: [NewChangeEvent] = []
-            var transactions: [(Transaction, source: String)] = []
-            var interactions: [Interaction] = []
-            var periods: [(customerID: UUID, state: StageState, until: Date?)] = []
-            var externalIDs: [(String, String, UUID)] = []
-            for (offset, input) in batch.enumerated() {
-                let number = CustomerNumber(firstNumber + Int64(offset))
-                let created = Customer(id: input.id, number: number, fields: input.fields, createdAt: input.createdAt,
-                                       updatedAt: input.createdAt, archivedAt: nil, version: 1)
-                var customerEvents = CustomerHistory.creationEvents(of: created, actor: actor, source: source)
-                var fields = input.fields
-                for change in input.changes {
-                    customerEvents += CustomerHistory.changeEvents(
-                        customerID: input.id, from: fields, to: change.fields, actor: actor, source: source,
-                        at: change.at)
-                    fields = change.fields
-                }
-                let stored = Self.transactions(of: input, recordedAt: now)
-                transactions += stored.map { ($0, fields.source ?? "") }
-                customerEvents += stored.map { TransactionRepository.event($0, actor: actor, source: source) }
-                let customerInteractions = input.interactions.map { interaction in
-                    var stored = interaction.input
-                    stored.occurredAt = CustomerActivity.milliseconds(stored.occurredAt)
-                    return Interaction(id: interaction.id, input: stored, recordedAt: interaction.recordedAt)
-                }
-                interactions += customerInteractions
-                customerEvents += customerInteractions.map {
-                    InteractionRepository.event($0, actor: actor, source: source)
-                }
-                let initial = CustomerStats.initial(createdAt: input.createdAt)
-                var stats = CustomerStats(
-                    purchases: PurchaseSummary(of: stored), interactions: Self.summary(of: customerInteractions, at: now),
-                    stage: initial.stage)
-                let changes = engine.changes(from: initial.stage, purchases: stats.purchases, at: now)
-                var states: [StageState] = []
-                for change in changes {
-                    stats.stage = stats.stage.applying(change)
-                    states.append(stats.stage)
-                    customerEvents.append(change.event(customerID: input.id, actor: actor, source: source))
-                }
-                periods += StagePeriods.periods(states, of: input.id)
-                events += customerEvents.sorted { $0.occurredAt < $1.occurredAt }
-                for (system, externalID) in fields.externalIDs { externalIDs.append((system, externalID, input.id)) }
+    /// A batch with its rows and events worked out, ready to write. Preparing is computation only, so a caller can
+    /// prepare the next batch while the previous one is being written.
+    public struct PreparedBatch: Sendable {
+        fileprivate var models: [CustomerModel] = []
+        fileprivate var fields: [CustomerFields] = []
+        fileprivate var events: [NewChangeEvent] = []
+        fileprivate var transactions: [(Transaction, source: String)] = []
+        fileprivate var interactions: [Interaction] = []
+        fileprivate var periods: [(customerID: UUID, state: StageState, until: Date?)] = []
+        fileprivate var externalIDs: [(String, String, UUID)] = []
+        fileprivate let preparedAt: Date
+    }
 
-                let model = CustomerModel()
-                model.id = input.id
-                model.number = number.value
-                model.apply(fields)
-                model.version = Int64(1 + input.changes.count)
-                model.createdAt = input.createdAt
-                model.updatedAt = input.changes.last?.at ?? input.createdAt
-                model.apply(stats)
-                models.append(model)
+    /// Writes one batch: `prepare`, then `write`.
+    public func write(_ batch: [CustomerHistoryInput], actor: Actor, source: EventSource) async throws -> Counts {
+        try await write(prepare(batch, actor: actor, source: source))
+    }
+
+    /// Works out a batch's rows, events, stats and stage periods, as of the clock's now. The caller keeps batches
+    /// to a few hundred customers.
+    public func prepare(_ batch: [CustomerHistoryInput], actor: Actor, source: EventSource) -> PreparedBatch {
+        let now = store.clock.now()
+        var prepared = PreparedBatch(preparedAt: now)
+        for input in batch {
+            let created = Customer(id: input.id, number: CustomerNumber(0), fields: input.fields,
+                                   createdAt: input.createdAt, updatedAt: input.createdAt, archivedAt: nil, version: 1)
+            var customerEvents = CustomerHistory.creationEvents(of: created, actor: actor, source: source)
+            var fields = input.fields
+            for change in input.changes {
+                customerEvents += CustomerHistory.changeEvents(
+                    customerID: input.id, from: fields, to: change.fields, actor: actor, source: source, at: change.at)
+                fields = change.fields
             }
-            try await Self.insert(models, on: sql)
-            for chunk in externalIDs.chunked(into: 1000) {
+            let stored = Self.transactions(of: input, recordedAt: now)
+            prepared.transactions += stored.map { ($0, fields.source ?? "") }
+            customerEvents += stored.map { TransactionRepository.event($0, actor: actor, source: source) }
+            let customerInteractions = input.interactions.map { interaction in
+                var stored = interaction.input
+                stored.occurredAt = CustomerActivity.milliseconds(stored.occurredAt)
+                return Interaction(id: interaction.id, input: stored, recordedAt: interaction.recordedAt)
+            }
+            prepared.interactions += customerInteractions
+            customerEvents += customerInteractions.map { InteractionRepository.event($0, actor: actor, source: source) }
+            let initial = CustomerStats.initial(createdAt: input.createdAt)
+            var stats = CustomerStats(
+                purchases: PurchaseSummary(of: stored), interactions: Self.summary(of: customerInteractions, at: now),
+                stage: initial.stage)
+            var states: [StageState] = []
+            for change in engine.changes(from: initial.stage, purchases: stats.purchases, at: now) {
+                stats.stage = stats.stage.applying(change)
+                states.append(stats.stage)
+                customerEvents.append(change.event(customerID: input.id, actor: actor, source: source))
+            }
+            prepared.periods += StagePeriods.periods(states, of: input.id)
+            prepared.events += customerEvents.sorted { $0.occurredAt < $1.occurredAt }
+            for (system, externalID) in fields.externalIDs {
+                prepared.externalIDs.append((system, externalID, input.id))
+            }
+            let model = CustomerModel()
+            model.id = input.id
+            model.number = 0
+            model.apply(fields)
+            model.version = Int64(1 + input.changes.count)
+            model.createdAt = input.createdAt
+            model.updatedAt = input.changes.last?.at ?? input.createdAt
+            model.apply(stats)
+            prepared.models.append(model)
+            prepared.fields.append(fields)
+        }
+        return prepared
+    }
+
+    /// Writes a prepared batch in one transaction: numbers the customers, then inserts every row. External IDs must
+    /// not be taken already; a taken one fails the whole batch.
+    public func write(_ prepared: PreparedBatch) async throws -> Counts {
+        guard !prepared.models.isEmpty else { return Counts() }
+        return try await store.write(bulk: true) { database in
+            let sql = database as! any SQLDatabase
+            let firstNumber = try await Counter.customerNumber.reserve(Int64(prepared.models.count), on: database)
+            for (offset, model) in prepared.models.enumerated() {
+                model.number = firstNumber + Int64(offset)
+                model.searchText = CustomerSearch.text(number: CustomerNumber(model.number),
+                                                       fields: prepared.fields[offset])
+            }
+            try await Self.insert(prepared.models, on: sql)
+            for chunk in prepared.externalIDs.chunked(into: 1000) {
                 let insert = sql.insert(into: "customer_external_ids").columns("source", "external_id", "customer_id")
                 for (system, externalID, customerID) in chunk {
                     insert.values(SQLBind(system), SQLBind(externalID), SQLBind(customerID))
                 }
                 try await insert.run()
             }
-            try await TransactionRows.insert(transactions, on: sql)
-            try await TransactionRows.upsertProducts(from: transactions.map(\.0), at: now, on: sql)
-            try await InteractionRows.insert(interactions, on: sql)
-            try await StagePeriods.insert(periods, on: sql)
-            try await EventLog.append(events, recordedAt: now, on: database)
-            counts.customers = models.count
-            counts.transactions = transactions.count
-            counts.interactions = interactions.count
-            counts.events = events.count
-            return counts
+            try await TransactionRows.insert(prepared.transactions, on: sql)
+            try await TransactionRows.upsertProducts(from: prepared.transactions.map(\.0), at: prepared.preparedAt,
+                                                     on: sql)
+            try await InteractionRows.insert(prepared.interactions, on: sql)
+            try await StagePeriods.insert(prepared.periods, on: sql)
+            try await EventLog.append(prepared.events, recordedAt: prepared.preparedAt, on: database)
+            return Counts(customers: prepared.models.count, transactions: prepared.transactions.count,
+                          interactions: prepared.interactions.count, events: prepared.events.count)
         }
     }
 

@@ -48,7 +48,7 @@ public struct LifecycleRecompute: Sendable {
         var lastNumber: Int64 = 0
         while true {
             let after = lastNumber
-            let (page, pageReport) = try await store.write { database in
+            let (page, pageReport) = try await store.write(bulk: true) { database in
                 let rows = try await Self.page(after: after, limit: pageSize, on: database)
                 var pageReport = RecomputeReport()
                 var events: [NewChangeEvent] = []

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import RapportCore
+import SQLKit
 
 /// The database Rapport works on, and how writes must be run on it.
 public struct RapportDatabase: Sendable {
@@ -22,10 +23,20 @@ public struct RapportDatabase: Sendable {
     }
 
     /// Runs `body` in one database transaction, behind the write gate when there is one.
-    public func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    /// - Parameter bulk: a large write (bulk loads, full recomputes): on SQLite its connection keeps temporary
+    ///   files in memory and gets a 64 MiB page cache, so big transactions do not spill pages to disk.
+    public func write<T: Sendable>(
+        bulk: Bool = false, _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
         let database = self.database
         let transaction: @Sendable () async throws -> T = {
-            try await database.transaction { try await body($0) }
+            guard bulk, writeGate != nil else { return try await database.transaction { try await body($0) } }
+            return try await database.withConnection { connection in
+                let sql = connection as! any SQLDatabase
+                try await sql.raw("PRAGMA temp_store = MEMORY").run()
+                try await sql.raw("PRAGMA cache_size = -65536").run()
+                return try await connection.transaction { try await body($0) }
+            }
         }
         if let writeGate {
             return try await writeGate.run(transaction)

@@ -62,24 +62,34 @@ struct DemoLoader {
     let years: Int
     let batch: Int
 
-    /// Writes the whole business; generation of the next batch overlaps with writing the previous one.
+    /// Writes the whole business. Batches are written in order, but each is generated and prepared while the one
+    /// before it is being written, so the generator, the preparation and the database work side by side.
     func load(showingProgress: Bool) async throws -> CustomerBulkWriter.Counts {
         let writer = CustomerBulkWriter(store, engine: engine)
         let now = store.clock.now()
         var business = DemoBusiness(seed: seed, customers: customers, years: years, end: now)
         let progress = showingProgress ? ProgressLine(total: customers, unit: "customers") : nil
         var counts = CustomerBulkWriter.Counts()
-        var pending: Task<CustomerBulkWriter.Counts, any Error>?
+        var inFlight: [Task<CustomerBulkWriter.Counts, any Error>] = []
         while true {
             var inputs: [CustomerHistoryInput] = []
             while inputs.count < batch, let customer = business.next() {
                 inputs.append(Self.input(customer, recordedAt: now))
             }
-            if let pending { counts += try await pending.value }
-            progress?.update(counts.customers)
-            guard !inputs.isEmpty else { break }
+            if inputs.isEmpty || inFlight.count == 2 {
+                counts += try await inFlight.removeFirst().value
+                progress?.update(counts.customers)
+            }
+            if inputs.isEmpty, inFlight.isEmpty { break }
+            guard !inputs.isEmpty else { continue }
+            let previous = inFlight.last
             let batch = inputs
-            pending = Task { try await writer.write(batch, actor: .system, source: .system) }
+            inFlight.append(Task {
+                let prepared = writer.prepare(batch, actor: .system, source: .system)
+                // Waiting for the batch before keeps customer numbers in the generator's order.
+                _ = try await previous?.value
+                return try await writer.write(prepared)
+            })
         }
         progress?.finish()
         return counts
