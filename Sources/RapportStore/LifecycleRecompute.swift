@@ -53,7 +53,8 @@ public struct LifecycleRecompute: Sendable {
                 var pageReport = RecomputeReport()
                 var events: [NewChangeEvent] = []
                 var periods: [(customerID: UUID, state: StageState, until: Date?)] = []
-                let sql = database as! any SQLDatabase
+                var changed: [(id: UUID, stats: CustomerStats)] = []
+                var closed: [(customerID: UUID, until: Date)] = []
                 for row in rows {
                     pageReport.examined += 1
                     var stats = row.stats
@@ -71,14 +72,14 @@ public struct LifecycleRecompute: Sendable {
                             states.append(stats.stage)
                             events.append(change.event(customerID: row.id, actor: .system, source: .system))
                         }
-                        try await sql.raw("""
-                            UPDATE stage_periods SET until = \(bind: states[0].since) \
-                            WHERE customer_id = \(bind: row.id) AND until IS NULL
-                            """).run()
+                        closed.append((row.id, states[0].since))
                         periods += StagePeriods.periods(states, of: row.id)
                     }
-                    try await sql.raw(CustomerStatsColumns.update(stats, of: row.id)).run()
+                    changed.append((row.id, stats))
                 }
+                let sql = database as! any SQLDatabase
+                try await Self.updateStats(changed, on: sql)
+                try await Self.closePeriods(closed, on: sql)
                 try await StagePeriods.insert(periods, on: sql)
                 for chunk in events.chunked(into: 1000) {
                     try await EventLog.append(Array(chunk), recordedAt: recordedAt, on: database)
@@ -134,6 +135,42 @@ public struct LifecycleRecompute: Sendable {
             return Row(id: try row.decode(column: "id", as: UUID.self),
                        number: try row.decode(column: "number", as: Int64.self),
                        stats: try CustomerStatsColumns.decode(from: row, createdAt: createdAt))
+        }
+    }
+
+    /// Writes the recomputed columns of many customers in a few statements: an `UPDATE … FROM` a list of values,
+    /// which SQLite and PostgreSQL both understand.
+    private static func updateStats(_ changed: [(id: UUID, stats: CustomerStats)], on sql: any SQLDatabase) async throws {
+        for chunk in changed.chunked(into: 1000) {
+            var query: SQLQueryString = "WITH v(id, stage, since, rule, reason, recent) AS (VALUES "
+            for (index, (id, stats)) in chunk.enumerated() {
+                if index > 0 { query += ", " }
+                query += """
+                    (\(bind: id), \(bind: stats.stage.stage.rawValue), \(bind: stats.stage.since), \
+                    \(bind: stats.stage.rule), \(bind: stats.stage.reason), \(bind: stats.interactions.recentText))
+                    """
+            }
+            query += """
+                ) UPDATE customers SET stage = v.stage, stage_since = v.since, stage_rule = v.rule, \
+                stage_reason = v.reason, interactions_90d = v.recent FROM v WHERE customers.id = v.id
+                """
+            try await sql.raw(query).run()
+        }
+    }
+
+    /// Closes the open stage period of each customer at the given time, in a few statements.
+    private static func closePeriods(_ closed: [(customerID: UUID, until: Date)], on sql: any SQLDatabase) async throws {
+        for chunk in closed.chunked(into: 2000) {
+            var query: SQLQueryString = "WITH v(customer_id, until) AS (VALUES "
+            for (index, (customerID, until)) in chunk.enumerated() {
+                if index > 0 { query += ", " }
+                query += "(\(bind: customerID), \(bind: until))"
+            }
+            query += """
+                ) UPDATE stage_periods SET until = v.until FROM v \
+                WHERE stage_periods.customer_id = v.customer_id AND stage_periods.until IS NULL
+                """
+            try await sql.raw(query).run()
         }
     }
 
