@@ -24,6 +24,8 @@ public struct Settings: Equatable, Sendable {
     public var baseCurrency: String
     /// The thresholds of the lifecycle rules.
     public var lifecycle: LifecycleSettings
+    /// Whether `serve` recomputes every customer's stage shortly after start and then daily.
+    public var dailyRecompute: Bool
 
     /// One setting: its flag, its environment variable and its default.
     public enum Key: String, CaseIterable, Sendable {
@@ -40,6 +42,7 @@ public struct Settings: Equatable, Sendable {
         case silentGapMultiple = "silent-gap-multiple"
         case churnMinDays = "churn-min-days"
         case churnGapMultiple = "churn-gap-multiple"
+        case dailyRecompute = "daily-recompute"
 
         /// The environment variable that sets it.
         public var environmentName: String {
@@ -66,6 +69,7 @@ public struct Settings: Equatable, Sendable {
             case .silentGapMultiple: "2.5"
             case .churnMinDays: "180"
             case .churnGapMultiple: "5"
+            case .dailyRecompute: "on"
             }
         }
     }
@@ -140,11 +144,15 @@ public struct Settings: Equatable, Sendable {
         if lifecycle.churnGapMultiple <= lifecycle.silentGapMultiple {
             problems.append("\(describe(.churnGapMultiple)): must be more than --silent-gap-multiple")
         }
+        let dailyRecompute = raw(.dailyRecompute)?.lowercased()
+        if dailyRecompute != "on", dailyRecompute != "off" {
+            problems.append("\(describe(.dailyRecompute)): expected on or off")
+        }
         guard problems.isEmpty else { throw SettingsError(problems: problems) }
         return Settings(
             databasePath: raw(.database) ?? "", databaseURL: databaseURL, host: host, port: port,
             phoneRegion: region, maxBodyBytes: maxBodyBytes, tokenCacheSeconds: tokenCacheSeconds,
-            logLevel: logLevel, baseCurrency: baseCurrency, lifecycle: lifecycle)
+            logLevel: logLevel, baseCurrency: baseCurrency, lifecycle: lifecycle, dailyRecompute: dailyRecompute == "on")
     }
 }
 

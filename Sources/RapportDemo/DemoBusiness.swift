@@ -62,7 +62,9 @@ public struct DemoBusiness: Sendable, Sequence, IteratorProtocol {
         var random = SeededRandom(seed: SeededRandom.derivedSeed(seed, UInt64(produced)))
         let createdAt = creationTime(of: produced, &random)
         produced += 1
-        let id = random.uuid()
+        // The customer's rows all take IDs from its creation time: customers come in creation order, so their rows
+        // are appended to every index rather than scattered.
+        let id = random.uuid(at: DemoTime.date(createdAt))
         let profile = CustomerProfile.make(serial: produced, endYear: endYear, &random)
         let process = PurchaseProcess(customerID: id, profile: profile, createdAt: createdAt, end: endSecond,
                                       orderSerial: &orderSerial, &random)

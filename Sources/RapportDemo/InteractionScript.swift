@@ -98,7 +98,7 @@ struct InteractionScript {
             duration = nil
         }
         let quality = outcome != "未接通" && random.chance(0.3) ? Self.qualities.pick(&random) : nil
-        interactions.append(DemoInteraction(id: random.uuid(), input: InteractionInput(
+        interactions.append(DemoInteraction(id: random.uuid(at: DemoTime.date(time)), input: InteractionInput(
             customerID: customerID, channel: text.channel, direction: text.direction, occurredAt: DemoTime.date(time),
             subject: text.subject, notes: notes, outcome: outcome, durationSeconds: duration, quality: quality)))
     }

@@ -131,7 +131,7 @@ struct PurchaseProcess {
             orderSerial += 1
             externalID = "O" + DemoTime.compactDate(localDay) + DemoTime.padded(orderSerial, 7)
         }
-        return DemoTransaction(id: random.uuid(), input: TransactionInput(
+        return DemoTransaction(id: random.uuid(at: DemoTime.date(at)), input: TransactionInput(
             customerID: customerID, externalID: externalID, kind: .purchase, occurredAt: DemoTime.date(at),
             currency: currency, lines: lines, amountMinor: total(lines), channel: channel))
     }
@@ -168,7 +168,7 @@ struct PurchaseProcess {
             lines = []
         }
         let externalID = purchase.input.externalID.map { $0 + "-R" }
-        return DemoTransaction(id: random.uuid(), input: TransactionInput(
+        return DemoTransaction(id: random.uuid(at: DemoTime.date(at)), input: TransactionInput(
             customerID: purchase.input.customerID, externalID: externalID, kind: .refund,
             occurredAt: DemoTime.date(at), currency: currency, lines: lines, amountMinor: amount,
             channel: purchase.input.channel, refundOf: purchase.id))

@@ -1,4 +1,5 @@
 import Foundation
+import RapportCore
 
 /// A deterministic random source: xoshiro256** seeded through SplitMix64, so the same seed always gives the same
 /// numbers on every platform (the standard library's generator is seeded by the system and cannot be replayed).
@@ -122,19 +123,10 @@ extension SeededRandom {
         return x / (x + y)
     }
 
-    /// A version-4 UUID made of this source's bits, so IDs repeat with the seed.
-    mutating func uuid() -> UUID {
-        var high = next()
-        var low = next()
-        // Version 4 in the high nibble of byte 6, RFC 4122 variant (10xx) in byte 8.
-        high = (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
-        low = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        let h = high.bigEndian
-        let l = low.bigEndian
-        return withUnsafeBytes(of: (h, l)) { bytes in
-            UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                        bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
-        }
+    /// A time-ordered ID (see `TimeOrderedID`) for a row created at `instant`, made of this source's bits so that
+    /// IDs repeat with the seed.
+    mutating func uuid(at instant: Date) -> UUID {
+        TimeOrderedID.make(at: instant, random: (next(), next()))
     }
 
     /// `count` random decimal digits (leading zeros allowed).

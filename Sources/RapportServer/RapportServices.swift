@@ -66,8 +66,16 @@ extension Request {
     }
 
     /// The database on this request's event loop, with Rapport's write rules.
+    /// - Throws: a 503 problem when the application is shutting down: requests still in flight then find the
+    ///   databases gone (Fluent's `request.db` would crash on that).
     var store: RapportDatabase {
-        RapportDatabase(database: db, writeGate: rapport.writeGate, clock: rapport.clock, readers: rapport.readers)
+        get throws {
+            guard let database = application.databases.database(logger: logger, on: eventLoop) else {
+                throw Problem(.serviceUnavailable, detail: "the server is shutting down")
+            }
+            return RapportDatabase(database: database, writeGate: rapport.writeGate, clock: rapport.clock,
+                                   readers: rapport.readers)
+        }
     }
 
     private struct PrincipalKey: StorageKey {

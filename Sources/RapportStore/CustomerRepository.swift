@@ -21,7 +21,7 @@ public struct CustomerRepository: Sendable {
         return try await store.write { database in
             try await Self.checkReferences(fields, customerID: nil, on: database)
             let model = CustomerModel()
-            model.id = UUID()
+            model.id = TimeOrderedID.make(at: now)
             model.number = try await Counter.customerNumber.reserve(on: database)
             model.apply(fields)
             model.version = 1

@@ -32,7 +32,7 @@ public struct InteractionRepository: Sendable {
                 throw StoreError.invalid(ValidationError(
                     field: "user_id", code: "unknown_user", message: "no user has this ID"))
             }
-            let interaction = Interaction(id: UUID(), input: stored, recordedAt: now)
+            let interaction = Interaction(id: TimeOrderedID.make(at: now), input: stored, recordedAt: now)
             try await InteractionRows.insert([interaction], on: sql)
             try await EventLog.append([Self.event(interaction, actor: actor, source: source)], recordedAt: now,
                                       on: database)

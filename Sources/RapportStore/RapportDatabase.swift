@@ -24,7 +24,7 @@ public struct RapportDatabase: Sendable {
 
     /// Runs `body` in one database transaction, behind the write gate when there is one.
     /// - Parameter bulk: a large write (bulk loads, full recomputes): on SQLite its connection keeps temporary
-    ///   files in memory and gets a 64 MiB page cache, so big transactions do not spill pages to disk.
+    ///   files in memory and gets a 512 MiB page cache, so big transactions do not spill pages to disk.
     public func write<T: Sendable>(
         bulk: Bool = false, _ body: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
@@ -34,7 +34,7 @@ public struct RapportDatabase: Sendable {
             return try await database.withConnection { connection in
                 let sql = connection as! any SQLDatabase
                 try await sql.raw("PRAGMA temp_store = MEMORY").run()
-                try await sql.raw("PRAGMA cache_size = -65536").run()
+                try await sql.raw("PRAGMA cache_size = -524288").run()
                 return try await connection.transaction { try await body($0) }
             }
         }

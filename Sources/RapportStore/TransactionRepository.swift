@@ -40,7 +40,7 @@ public struct TransactionRepository: Sendable {
             }
             var stored = input
             stored.occurredAt = occurredAt
-            let transaction = Transaction(stored, id: UUID(), recordedAt: now)
+            let transaction = Transaction(stored, id: TimeOrderedID.make(at: now), recordedAt: now)
             if input.kind == .refund {
                 try await Self.checkRefund(transaction, customer: customer, on: sql)
             }

@@ -6,6 +6,7 @@ final class ProgressLine: Sendable {
     private struct State {
         var total: Int
         var lastDraw = Date.distantPast
+        var lastDone = -1
     }
 
     private let unit: String
@@ -23,8 +24,10 @@ final class ProgressLine: Sendable {
         let now = Date()
         let line: String? = state.withLock { state in
             if let total { state.total = total }
-            guard now.timeIntervalSince(state.lastDraw) >= 0.5 || done == state.total else { return nil }
+            let finished = done == state.total && done != state.lastDone
+            guard now.timeIntervalSince(state.lastDraw) >= 0.5 || finished else { return nil }
             state.lastDraw = now
+            state.lastDone = done
             let elapsed = max(now.timeIntervalSince(start), 0.001)
             let rate = Double(done) / elapsed
             let left = rate > 0 ? Double(max(state.total - done, 0)) / rate : 0

@@ -34,7 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
                 ).load(showingProgress: true)
                 Terminal.emit("Demo business loaded: \(counts.customers) customers, \(counts.transactions) transactions.")
             }
-            app.lifecycle.use(DailyRecompute())
+            if settings.dailyRecompute { app.lifecycle.use(DailyRecompute()) }
             if let admin = try await Startup.createFirstAdmin(app) {
                 Terminal.emit("""
                     Rapport created the first administrator. This password is shown once:

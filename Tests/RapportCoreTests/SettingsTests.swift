@@ -46,6 +46,8 @@ struct SettingsTests {
         let defaults = try Settings.resolve(flags: [:], environment: [:])
         #expect(defaults.baseCurrency == "CNY")
         #expect(defaults.lifecycle == LifecycleSettings())
+        #expect(defaults.dailyRecompute)
+        #expect(try !Settings.resolve(flags: [:], environment: ["RAPPORT_DAILY_RECOMPUTE": "OFF"]).dailyRecompute)
         let custom = try Settings.resolve(flags: [:], environment: [
             "RAPPORT_BASE_CURRENCY": "usd", "RAPPORT_NEW_DAYS": "14", "RAPPORT_SILENT_GAP_MULTIPLE": "3",
         ])
@@ -55,10 +57,11 @@ struct SettingsTests {
         #expect {
             try Settings.resolve(flags: [:], environment: [
                 "RAPPORT_BASE_CURRENCY": "yuan", "RAPPORT_CHURN_MIN_DAYS": "30", "RAPPORT_NEW_DAYS": "-1",
+                "RAPPORT_DAILY_RECOMPUTE": "sometimes",
             ])
         } throws: { error in
             let problems = (error as? SettingsError)?.problems ?? []
-            return problems.count == 3
+            return problems.count == 4 && problems.contains { $0.contains("RAPPORT_DAILY_RECOMPUTE") }
                 && problems.contains { $0.contains("RAPPORT_BASE_CURRENCY") }
                 && problems.contains { $0.contains("RAPPORT_NEW_DAYS") }
                 && problems.contains { $0.contains("RAPPORT_CHURN_MIN_DAYS") && $0.contains("more than") }

@@ -1,4 +1,5 @@
 import Foundation
+import RapportCore
 import RapportDemo
 import Testing
 
@@ -40,15 +41,21 @@ struct DemoBusinessTests {
         #expect(business.start == calendar.date(byAdding: .year, value: -3, to: end))
     }
 
-    @Test("IDs are version-4 UUIDs, unique across customers, transactions and interactions")
+    @Test("IDs are time-ordered (version 7) UUIDs of each row's time, unique across customers, transactions and interactions")
     func identifiers() {
         let customers = Array(DemoBusiness(seed: 9, customers: 300, years: 2, end: end))
         let ids = customers.flatMap { [$0.id] + $0.transactions.map(\.id) + $0.interactions.map(\.id) }
         #expect(Set(ids).count == ids.count)
         for id in ids {
             let text = Array(id.uuidString)
-            #expect(text[14] == "4")
+            #expect(text[14] == "7")
             #expect("89AB".contains(text[19]))
+        }
+        // Customers come in creation order, so their IDs ascend.
+        let customerIDs = customers.map { UUIDText.format($0.id) }
+        #expect(customerIDs == customerIDs.sorted())
+        for customer in customers {
+            #expect(UUIDText.format(customer.id).hasPrefix(UUIDText.format(TimeOrderedID.make(at: customer.createdAt)).prefix(13)))
         }
     }
 

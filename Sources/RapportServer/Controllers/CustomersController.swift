@@ -35,7 +35,7 @@ struct CustomersController: RouteCollection {
     @Sendable func show(request: Request) throws -> EventLoopFuture<Response> {
         let principal = try request.principal
         let id = try request.uuidParameter("id")
-        let repository = CustomerRepository(request.store)
+        let repository = CustomerRepository(try request.store)
         // Decoding the query string is not free; most reads have none.
         guard request.url.query != nil, let asOfText = request.query[String.self, at: "as_of"] else {
             return repository.find(id, visibleTo: AccessPolicy.visibility(for: principal)).map {

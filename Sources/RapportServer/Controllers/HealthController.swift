@@ -15,7 +15,7 @@ struct HealthController: RouteCollection {
 
     @Sendable func ready(request: Request) async throws -> Response {
         do {
-            try await RapportDatabaseSetup.ping(request.db)
+            try await RapportDatabaseSetup.ping(request.store.database)
         } catch {
             request.logger.warning("readiness check failed: \(String(reflecting: error))")
             throw Problem(.serviceUnavailable, detail: "the database does not answer")

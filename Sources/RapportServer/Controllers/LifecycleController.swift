@@ -75,7 +75,7 @@ struct LifecycleController: RouteCollection {
         ]))
     }
 
-    private func repository(_ request: Request) -> LifecycleRepository {
-        LifecycleRepository(request.store, engine: request.rapport.lifecycle)
+    private func repository(_ request: Request) throws -> LifecycleRepository {
+        LifecycleRepository(try request.store, engine: request.rapport.lifecycle)
     }
 }

@@ -31,7 +31,7 @@ struct TokensController: RouteCollection {
     /// Admins may revoke anyone's token; others only their own (someone else's is a 404).
     @Sendable func revoke(request: Request) async throws -> Response {
         let principal = try request.principal
-        let repository = TokenRepository(request.store)
+        let repository = TokenRepository(try request.store)
         guard let token = try await repository.find(id: try request.uuidParameter("id")),
             token.userID == principal.userID || AccessPolicy.canAdminister(principal)
         else { throw StoreError.notFound }

@@ -29,7 +29,7 @@ struct IdempotencyMiddleware: Middleware {
             throw Problem.badParameter(header, "expected 1 to 255 visible ASCII characters")
         }
         let body = try await request.collectedBody()
-        let repository = IdempotencyRepository(request.store)
+        let repository = IdempotencyRepository(try request.store)
         let claim = try await repository.claim(
             key: key, userID: try request.principal.userID, requestHash: hash(request, body: body))
         switch claim {

@@ -36,7 +36,7 @@ struct TokenAuthMiddleware: Middleware {
     /// Looks the token up unless it is cached, and writes `last_used_at` when it is due.
     private static func verify(secret: String, key: String, request: Request, now: Date) async throws -> Principal {
         let services = request.rapport
-        let repository = TokenRepository(request.store)
+        let repository = TokenRepository(try request.store)
         let entry: TokenCache.Entry
         if let cached = services.tokenCache.entry(for: key, now: now) {
             entry = cached
