@@ -73,6 +73,7 @@ public struct CustomerBulkWriter: Sendable {
     public struct PreparedBatch: Sendable {
         fileprivate var models: [CustomerModel] = []
         fileprivate var fields: [CustomerFields] = []
+        fileprivate var stats: [CustomerStats] = []
         fileprivate var events: [NewChangeEvent] = []
         fileprivate var transactions: [(Transaction, source: String)] = []
         fileprivate var interactions: [Interaction] = []
@@ -133,9 +134,9 @@ public struct CustomerBulkWriter: Sendable {
             model.version = Int64(1 + input.changes.count)
             model.createdAt = input.createdAt
             model.updatedAt = input.changes.last?.at ?? input.createdAt
-            model.apply(stats)
             prepared.models.append(model)
             prepared.fields.append(fields)
+            prepared.stats.append(stats)
         }
         return prepared
     }
@@ -153,6 +154,9 @@ public struct CustomerBulkWriter: Sendable {
                                                        fields: prepared.fields[offset])
             }
             try await Self.insert(prepared.models, on: sql)
+            try await CustomerStatsTable.insert(
+                prepared.models.indices.map { (prepared.models[$0].number, prepared.models[$0].id!, prepared.stats[$0]) },
+                on: sql)
             for chunk in prepared.externalIDs.chunked(into: 1000) {
                 let insert = sql.insert(into: "customer_external_ids").columns("source", "external_id", "customer_id")
                 for (system, externalID, customerID) in chunk {
@@ -200,7 +204,7 @@ public struct CustomerBulkWriter: Sendable {
     static let customerColumns = [
         "id", "number", "kind", "name", "owner_id", "team", "source", "birthday", "document", "search_text", "version",
         "created_at", "updated_at",
-    ] + CustomerStatsColumns.names
+    ]
 
     private static func insert(_ models: [CustomerModel], on sql: any SQLDatabase) async throws {
         for chunk in models.chunked(into: 400) {
@@ -210,11 +214,7 @@ public struct CustomerBulkWriter: Sendable {
                     SQLBind(model.id), SQLBind(model.number), SQLBind(model.kind), SQLBind(model.name),
                     SQLBind(model.ownerID), SQLBind(model.team), SQLBind(model.source), SQLBind(model.birthday),
                     SQLBind(model.document), SQLBind(model.searchText), SQLBind(model.version),
-                    SQLBind(model.createdAt), SQLBind(model.updatedAt), SQLBind(model.stage),
-                    SQLBind(model.stageSince), SQLBind(model.stageRule), SQLBind(model.stageReason),
-                    SQLBind(model.stageOverridden), SQLBind(model.firstPurchaseAt), SQLBind(model.lastPurchaseAt),
-                    SQLBind(model.ordersCount), SQLBind(model.totalSpentMinor), SQLBind(model.purchaseDays),
-                    SQLBind(model.lastInteractionAt), SQLBind(model.interactions90d),
+                    SQLBind(model.createdAt), SQLBind(model.updatedAt),
                 ])
             }
             try await insert.run()

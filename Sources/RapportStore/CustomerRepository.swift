@@ -27,15 +27,16 @@ public struct CustomerRepository: Sendable {
             model.version = 1
             model.createdAt = now
             model.updatedAt = now
-            model.apply(CustomerStats.initial(createdAt: now))
             try await model.create(on: database)
+            let stats = CustomerStats.initial(createdAt: now)
+            try await CustomerStatsTable.insert([(model.number, model.id!, stats)], on: database as! any SQLDatabase)
             try await Self.syncExternalIDs(of: model.id!, from: [:], to: fields.externalIDs, on: database)
             let customer = Customer(
                 id: model.id!, number: CustomerNumber(model.number), fields: fields, createdAt: now, updatedAt: now,
                 archivedAt: nil, version: 1)
             let events = CustomerHistory.creationEvents(of: customer, actor: actor, source: source)
             try await EventLog.append(events, recordedAt: now, on: database)
-            return try model.toStored()
+            return try model.toStored(stats: stats)
         }
     }
 
@@ -54,8 +55,8 @@ public struct CustomerRepository: Sendable {
                 Self.findOnSQLite(id, visibleTo: visibility, on: connection)
             }
         }
-        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.storedColumns.joined(separator: ", ")) FROM customers "
-        query += "WHERE id = \(bind: id)"
+        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.storedColumns.joined(separator: ", ")) FROM "
+        query += "\(unsafeRaw: Self.joinedTables) WHERE customers.id = \(bind: id)"
         if case .ownedBy(let userID, let team) = visibility {
             query += " AND (owner_id = \(bind: userID) OR team = \(bind: team))"
         }
@@ -77,7 +78,7 @@ public struct CustomerRepository: Sendable {
         return try await store.write { database in
             let model = try await Self.lockAndLoad(id, visibleTo: visibility, expectedVersion: expectedVersion,
                                                    on: database)
-            let current = try model.toStored()
+            let current = try model.toStored(stats: try await CustomerStatsTable.load(id, on: database))
             let old = try current.decoded()
             let fields = try change(old.fields)
             let events = CustomerHistory.changeEvents(
@@ -88,7 +89,7 @@ public struct CustomerRepository: Sendable {
             model.apply(fields)
             try await Self.save(model, at: now, on: database)
             try await EventLog.append(events, recordedAt: now, on: database)
-            return try model.toStored()
+            return try model.toStored(stats: current.stats)
         }
     }
 
@@ -130,8 +131,9 @@ public struct CustomerRepository: Sendable {
                 }
             }
         }
-        if let before { query.where("number", .lessThan, before.value) }
-        return try await query.orderBy("number", .descending).limit(limit).all().map(Self.stored(from:))
+        if let before { query.where(SQLColumn("number", table: "customers"), .lessThan, SQLBind(before.value)) }
+        return try await query.orderBy(SQLColumn("number", table: "customers"), SQLDirection.descending).limit(limit).all()
+            .map(Self.stored(from:))
     }
 
     /// Whether any customer exists, archived or not.
@@ -149,22 +151,27 @@ public struct CustomerRepository: Sendable {
         return try await store.write { database in
             let model = try await Self.lockAndLoad(id, visibleTo: visibility, expectedVersion: expectedVersion,
                                                    on: database)
-            guard (model.archivedAt == nil) == archive else { return try model.toStored() }
+            let stats = try await CustomerStatsTable.load(id, on: database)
+            guard (model.archivedAt == nil) == archive else { return try model.toStored(stats: stats) }
             model.archivedAt = archive ? now : nil
             try await Self.save(model, at: now, on: database)
             let event = NewChangeEvent(
                 customerID: id, family: .info, kind: archive ? .archived : .restored, actor: actor, source: source,
                 occurredAt: now)
             try await EventLog.append([event], recordedAt: now, on: database)
-            return try model.toStored()
+            return try model.toStored(stats: stats)
         }
     }
 
+    /// A customer's columns and its stats', for reads that join `customers` with `customer_stats`.
     static let storedColumns = ["id", "number", "version", "created_at", "updated_at", "archived_at", "document"]
-        + CustomerStatsColumns.names
+        .map { "customers." + $0 } + CustomerStatsTable.qualifiedColumns
+
+    static let joinedTables = "customers JOIN customer_stats ON customer_stats.number = customers.number"
 
     static func selectStored(on database: any Database) -> SQLSelectBuilder {
-        (database as! any SQLDatabase).select().columns(storedColumns.map { SQLColumn($0) }).from("customers")
+        (database as! any SQLDatabase).select().columns(storedColumns.map { SQLRaw($0) })
+            .from(SQLRaw(joinedTables))
     }
 
     /// `find` on SQLite, reading sqlite-nio's values directly: SQLKit's `Decodable` row decoding costs more than the
@@ -172,7 +179,7 @@ public struct CustomerRepository: Sendable {
     private static func findOnSQLite(
         _ id: UUID, visibleTo visibility: CustomerVisibility, on sqlite: any SQLiteDatabase
     ) -> EventLoopFuture<StoredCustomer> {
-        var query = "SELECT \(storedColumns.dropFirst().joined(separator: ", ")) FROM customers WHERE id = ?1"
+        var query = "SELECT \(storedColumns.dropFirst().joined(separator: ", ")) FROM \(joinedTables) WHERE customers.id = ?1"
         var binds: [SQLiteData] = [.text(UUIDText.format(id, uppercase: true))]
         if case .ownedBy(let userID, let team) = visibility {
             query += " AND (owner_id = ?2 OR team = ?3)"
@@ -188,7 +195,7 @@ public struct CustomerRepository: Sendable {
             return StoredCustomer(
                 id: id, number: CustomerNumber(Int64(number)), version: version, createdAt: createdAt,
                 updatedAt: updatedAt, archivedAt: row.column("archived_at").flatMap(Date.init(sqliteData:)),
-                document: document, stats: try CustomerStatsColumns.decode(sqlite: row, createdAt: createdAt))
+                document: document, stats: try CustomerStatsTable.decode(sqlite: row))
         }
     }
 
@@ -202,7 +209,7 @@ public struct CustomerRepository: Sendable {
             updatedAt: try row.decode(column: "updated_at", as: Date.self),
             archivedAt: try row.decode(column: "archived_at", as: Date?.self),
             document: try row.decode(column: "document", as: String.self),
-            stats: try CustomerStatsColumns.decode(from: row, createdAt: createdAt))
+            stats: try CustomerStatsTable.decode(from: row))
     }
 
     /// Loads the row for a read-modify-write. On PostgreSQL the row is locked first, so a concurrent writer waits

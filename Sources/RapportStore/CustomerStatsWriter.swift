@@ -31,7 +31,7 @@ struct CustomerStatsWriter: Sendable {
         let changes = engine.changes(from: stats.stage, purchases: stats.purchases, at: now)
         stats.stage = try await StagePeriods.apply(
             changes, to: stats.stage, of: customerID, actor: actor, source: source, recordedAt: now, on: database)
-        if stats != current { try await sql.raw(CustomerStatsColumns.update(stats, of: customerID)).run() }
+        if stats != current { try await CustomerStatsTable.update(stats, of: customerID, on: sql) }
         return stats
     }
 }

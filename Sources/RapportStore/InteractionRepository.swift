@@ -24,8 +24,7 @@ public struct InteractionRepository: Sendable {
         let engine = self.engine
         return try await store.write { database in
             let sql = database as! any SQLDatabase
-            let customer = try await CustomerActivity.lockCustomer(input.customerID, visibleTo: visibility,
-                                                                   on: database)
+            _ = try await CustomerActivity.lockCustomer(input.customerID, visibleTo: visibility, on: database)
             var stored = input
             stored.occurredAt = try CustomerActivity.occurredAt(input.occurredAt, now: now)
             if let userID = input.userID, try await UserModel.find(userID, on: database) == nil {
@@ -37,7 +36,8 @@ public struct InteractionRepository: Sendable {
             try await EventLog.append([Self.event(interaction, actor: actor, source: source)], recordedAt: now,
                                       on: database)
             _ = try await CustomerStatsWriter(engine: engine).refresh(
-                input.customerID, from: try customer.toStored().stats, scope: .interactions, now: now, actor: actor,
+                input.customerID, from: try await CustomerStatsTable.load(input.customerID, on: database),
+                scope: .interactions, now: now, actor: actor,
                 source: source, on: database)
             return interaction
         }

@@ -18,7 +18,7 @@ public struct RecomputeReport: Equatable, Sendable {
 
 /// Re-applies the lifecycle rules to every customer at one instant — what the daily job, `rapport recompute` and
 /// `POST /lifecycle/recompute` run, since time passing alone makes customers silent. Customers are read in pages of
-/// the `customers` table alone (its `purchase_days` column holds what the rules need), each page in one write
+/// the narrow `customer_stats` table alone (its `purchase_days` column holds what the rules need), each page in one write
 /// transaction so that a concurrent write to a customer is never overwritten with stale stats; only customers whose
 /// stats change are written, so running it again with nothing new writes nothing.
 public struct LifecycleRecompute: Sendable {
@@ -39,7 +39,7 @@ public struct LifecycleRecompute: Sendable {
         at instant: Date, pageSize: Int = 5000, progress: @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> RecomputeReport {
         let sql = store.database as! any SQLDatabase
-        let total = Int(try await sql.raw("SELECT COUNT(*) AS n FROM customers").first()?
+        let total = Int(try await sql.raw("SELECT COUNT(*) AS n FROM customer_stats").first()?
             .decode(column: "n", as: Int64.self) ?? 0)
         let recent = try await Self.recentInteractions(at: instant, on: sql)
         let recordedAt = store.clock.now()
@@ -53,7 +53,7 @@ public struct LifecycleRecompute: Sendable {
                 var pageReport = RecomputeReport()
                 var events: [NewChangeEvent] = []
                 var periods: [(customerID: UUID, state: StageState, until: Date?)] = []
-                var changed: [(id: UUID, stats: CustomerStats)] = []
+                var changed: [(number: Int64, stats: CustomerStats)] = []
                 var closed: [(customerID: UUID, until: Date)] = []
                 for row in rows {
                     pageReport.examined += 1
@@ -75,7 +75,7 @@ public struct LifecycleRecompute: Sendable {
                         closed.append((row.id, states[0].since))
                         periods += StagePeriods.periods(states, of: row.id)
                     }
-                    changed.append((row.id, stats))
+                    changed.append((row.number, stats))
                 }
                 let sql = database as! any SQLDatabase
                 try await Self.updateStats(changed, on: sql)
@@ -105,7 +105,7 @@ public struct LifecycleRecompute: Sendable {
         let stats: CustomerStats
     }
 
-    static let columns = ["id", "number", "created_at"] + CustomerStatsColumns.names
+    static let columns = ["customer_id", "number"] + CustomerStatsTable.columns
 
     /// The next page of customers by number, locked for the rest of the transaction on PostgreSQL. On SQLite the
     /// rows are read straight from sqlite-nio: decoding a million rows through `Decodable` would cost more than the
@@ -114,45 +114,43 @@ public struct LifecycleRecompute: Sendable {
         let columnList = columns.joined(separator: ", ")
         if let sqlite = database as? any SQLiteDatabase {
             let rows = try await sqlite.query(
-                "SELECT \(columnList) FROM customers WHERE number > ?1 ORDER BY number LIMIT ?2",
+                "SELECT \(columnList) FROM customer_stats WHERE number > ?1 ORDER BY number LIMIT ?2",
                 [.integer(Int(number)), .integer(limit)]
             ).get()
             return try rows.map { row in
-                guard case .text(let idText)? = row.column("id"), let id = UUIDText.parse(idText),
-                    case .integer(let number)? = row.column("number"),
-                    let createdAt = row.column("created_at").flatMap(Date.init(sqliteData:))
-                else { throw StoreError.corrupt("a customer row is malformed") }
-                return Row(id: id, number: Int64(number),
-                           stats: try CustomerStatsColumns.decode(sqlite: row, createdAt: createdAt))
+                guard case .text(let idText)? = row.column("customer_id"), let id = UUIDText.parse(idText),
+                    case .integer(let number)? = row.column("number")
+                else { throw StoreError.corrupt("a customer_stats row is malformed") }
+                return Row(id: id, number: Int64(number), stats: try CustomerStatsTable.decode(sqlite: row))
             }
         }
         let sql = database as! any SQLDatabase
         return try await sql.raw("""
-            SELECT \(unsafeRaw: columnList) FROM customers WHERE number > \(bind: number) ORDER BY number \
+            SELECT \(unsafeRaw: columnList) FROM customer_stats WHERE number > \(bind: number) ORDER BY number \
             LIMIT \(bind: limit) FOR UPDATE
             """).all().map { row in
-            let createdAt = try row.decode(column: "created_at", as: Date.self)
-            return Row(id: try row.decode(column: "id", as: UUID.self),
-                       number: try row.decode(column: "number", as: Int64.self),
-                       stats: try CustomerStatsColumns.decode(from: row, createdAt: createdAt))
+            Row(id: try row.decode(column: "customer_id", as: UUID.self),
+                number: try row.decode(column: "number", as: Int64.self), stats: try CustomerStatsTable.decode(from: row))
         }
     }
 
     /// Writes the recomputed columns of many customers in a few statements: an `UPDATE … FROM` a list of values,
     /// which SQLite and PostgreSQL both understand.
-    private static func updateStats(_ changed: [(id: UUID, stats: CustomerStats)], on sql: any SQLDatabase) async throws {
+    private static func updateStats(_ changed: [(number: Int64, stats: CustomerStats)], on sql: any SQLDatabase)
+        async throws
+    {
         for chunk in changed.chunked(into: 1000) {
-            var query: SQLQueryString = "WITH v(id, stage, since, rule, reason, recent) AS (VALUES "
-            for (index, (id, stats)) in chunk.enumerated() {
+            var query: SQLQueryString = "WITH v(number, stage, since, rule, reason, recent) AS (VALUES "
+            for (index, (number, stats)) in chunk.enumerated() {
                 if index > 0 { query += ", " }
                 query += """
-                    (\(bind: id), \(bind: stats.stage.stage.rawValue), \(bind: stats.stage.since), \
+                    (\(bind: number), \(bind: stats.stage.stage.rawValue), \(bind: stats.stage.since), \
                     \(bind: stats.stage.rule), \(bind: stats.stage.reason), \(bind: stats.interactions.recentText))
                     """
             }
             query += """
-                ) UPDATE customers SET stage = v.stage, stage_since = v.since, stage_rule = v.rule, \
-                stage_reason = v.reason, interactions_90d = v.recent FROM v WHERE customers.id = v.id
+                ) UPDATE customer_stats SET stage = v.stage, stage_since = v.since, stage_rule = v.rule, \
+                stage_reason = v.reason, interactions_90d = v.recent FROM v WHERE customer_stats.number = v.number
                 """
             try await sql.raw(query).run()
         }

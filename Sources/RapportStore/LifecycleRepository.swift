@@ -23,7 +23,7 @@ public struct LifecycleRepository: Sendable {
         return try await store.write { database in
             let model = try await CustomerRepository.lockAndLoad(
                 customerID, visibleTo: visibility, expectedVersion: nil, on: database)
-            var stats = try model.toStored().stats
+            var stats = try await CustomerStatsTable.load(customerID, on: database)
             let state = StageOverride.state(stage, reason: reason, at: now)
             try await EventLog.append(
                 [StageOverride.setEvent(customerID: customerID, from: stats.stage.stage, to: state, actor: actor,
@@ -31,8 +31,8 @@ public struct LifecycleRepository: Sendable {
                 recordedAt: now, on: database)
             try await StagePeriods.record([state], of: customerID, on: database)
             stats.stage = state
-            try await (database as! any SQLDatabase).raw(CustomerStatsColumns.update(stats, of: customerID)).run()
-            return try await Self.reload(customerID, on: database)
+            try await CustomerStatsTable.update(stats, of: customerID, on: database as! any SQLDatabase)
+            return try model.toStored(stats: stats)
         }
     }
 
@@ -45,17 +45,17 @@ public struct LifecycleRepository: Sendable {
         return try await store.write { database in
             let model = try await CustomerRepository.lockAndLoad(
                 customerID, visibleTo: visibility, expectedVersion: nil, on: database)
-            var stats = try model.toStored().stats
-            guard stats.stage.overridden else { return try model.toStored() }
+            var stats = try await CustomerStatsTable.load(customerID, on: database)
+            guard stats.stage.overridden else { return try model.toStored(stats: stats) }
             try await EventLog.append(
                 [StageOverride.clearedEvent(customerID: customerID, stage: stats.stage.stage, actor: actor,
                                             source: source, at: now)],
                 recordedAt: now, on: database)
             stats.stage.overridden = false
-            try await (database as! any SQLDatabase).raw(CustomerStatsColumns.update(stats, of: customerID)).run()
-            _ = try await CustomerStatsWriter(engine: engine).refresh(
+            try await CustomerStatsTable.update(stats, of: customerID, on: database as! any SQLDatabase)
+            stats = try await CustomerStatsWriter(engine: engine).refresh(
                 customerID, from: stats, scope: [], now: now, actor: actor, source: source, on: database)
-            return try await Self.reload(customerID, on: database)
+            return try model.toStored(stats: stats)
         }
     }
 
@@ -68,7 +68,8 @@ public struct LifecycleRepository: Sendable {
         } else {
             counts = [:]
             let rows = try await sql.raw("""
-                SELECT stage, COUNT(*) AS n FROM customers WHERE archived_at IS NULL GROUP BY stage
+                SELECT customer_stats.stage AS stage, COUNT(*) AS n FROM \(unsafeRaw: CustomerRepository.joinedTables) \
+                WHERE customers.archived_at IS NULL GROUP BY customer_stats.stage
                 """).all()
             for row in rows {
                 guard let stage = LifecycleStage(rawValue: try row.decode(column: "stage", as: String.self)) else {
@@ -91,10 +92,5 @@ public struct LifecycleRepository: Sendable {
             interactions: try await InteractionRows.summary(of: customerID, at: instant, on: sql),
             stage: try await StagePeriods.state(of: customerID, at: instant, on: sql)
                 ?? .initial(since: createdAt))
-    }
-
-    private static func reload(_ id: UUID, on database: any Database) async throws -> StoredCustomer {
-        guard let model = try await CustomerModel.find(id, on: database) else { throw StoreError.notFound }
-        return try model.toStored()
     }
 }

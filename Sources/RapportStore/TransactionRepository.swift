@@ -41,8 +41,9 @@ public struct TransactionRepository: Sendable {
             var stored = input
             stored.occurredAt = occurredAt
             let transaction = Transaction(stored, id: TimeOrderedID.make(at: now), recordedAt: now)
+            let stats = try await CustomerStatsTable.load(input.customerID, on: database)
             if input.kind == .refund {
-                try await Self.checkRefund(transaction, customer: customer, on: sql)
+                try await Self.checkRefund(transaction, spent: stats.purchases.totalSpentMinor, on: sql)
             }
             try await TransactionRows.insert([(transaction, system)], on: sql)
             if let purchase = transaction.refundOf {
@@ -55,7 +56,7 @@ public struct TransactionRepository: Sendable {
             try await EventLog.append([Self.event(transaction, actor: actor, source: source)], recordedAt: now,
                                       on: database)
             _ = try await CustomerStatsWriter(engine: engine).refresh(
-                input.customerID, from: try customer.toStored().stats, scope: .purchases, now: now, actor: actor,
+                input.customerID, from: stats, scope: .purchases, now: now, actor: actor,
                 source: source, on: database)
             return transaction
         }
@@ -92,15 +93,14 @@ public struct TransactionRepository: Sendable {
     }
 
     /// A refund may not exceed what it refunds: the rest of its purchase, or the customer's net spending.
-    private static func checkRefund(_ refund: Transaction, customer: CustomerModel, on sql: any SQLDatabase) async throws {
+    private static func checkRefund(_ refund: Transaction, spent: Int64, on sql: any SQLDatabase) async throws {
         func invalid(_ field: String, _ code: String, _ message: String) -> StoreError {
             StoreError.invalid(ValidationError(field: field, code: code, message: message))
         }
         guard let purchaseID = refund.refundOf else {
-            if refund.amountMinor > customer.totalSpentMinor {
+            if refund.amountMinor > spent {
                 throw invalid("amount_minor", "exceeds_spending",
-                              "the refund of \(refund.amountMinor) exceeds the customer's net spending, "
-                              + "\(customer.totalSpentMinor)")
+                              "the refund of \(refund.amountMinor) exceeds the customer's net spending, \(spent)")
             }
             return
         }

@@ -20,8 +20,11 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Seed of the random generator: the same seed gives the same business.")
     var seed: UInt64 = 42
 
-    @Option(help: "Years of history, ending now.")
+    @Option(help: "Years of history.")
     var years = 2
+
+    @Option(help: "RFC 3339 time the history ends at (default: the start of today, UTC, so that runs on the same day with the same seed write the same business).")
+    var end: String?
 
     @Option(help: "Customers per database transaction.")
     var batch = 250
@@ -30,6 +33,9 @@ struct DemoCommand: AsyncParsableCommand {
         guard (1...10_000_000).contains(customers) else { throw ValidationError("--customers must be from 1 to 10000000") }
         guard (1...20).contains(years) else { throw ValidationError("--years must be from 1 to 20") }
         guard (1...2000).contains(batch) else { throw ValidationError("--batch must be from 1 to 2000") }
+        if let end, RFC3339.parse(end) == nil {
+            throw ValidationError("--end: expected an RFC 3339 time such as 2026-01-31T00:00:00Z")
+        }
     }
 
     func run() async throws {
@@ -41,9 +47,10 @@ struct DemoCommand: AsyncParsableCommand {
                     (choose another file with --database)
                     """)
             }
+            let store = app.rapportDatabase
             let counts = try await DemoLoader(
-                store: app.rapportDatabase, engine: app.lifecycleEngine, customers: customers, seed: seed,
-                years: years, batch: batch
+                store: store, engine: app.lifecycleEngine, customers: customers, seed: seed, years: years,
+                end: end.flatMap(RFC3339.parse) ?? DemoLoader.defaultEnd(now: store.clock.now()), batch: batch
             ).load(showingProgress: true)
             Terminal.emit("""
                 Demo business written: \(counts.customers) customers, \(counts.transactions) transactions, \
@@ -60,14 +67,22 @@ struct DemoLoader {
     let customers: Int
     let seed: UInt64
     let years: Int
+    /// When the history ends; at or before the clock's now.
+    let end: Date
     let batch: Int
+
+    /// The start of the current UTC day: the demo is the same all day for a seed, and customer IDs (which carry
+    /// their creation time) repeat too.
+    static func defaultEnd(now: Date) -> Date {
+        BusinessDay.start(of: BusinessDay.number(of: now))
+    }
 
     /// Writes the whole business. Batches are written in order, but each is generated and prepared while the one
     /// before it is being written, so the generator, the preparation and the database work side by side.
     func load(showingProgress: Bool) async throws -> CustomerBulkWriter.Counts {
         let writer = CustomerBulkWriter(store, engine: engine)
         let now = store.clock.now()
-        var business = DemoBusiness(seed: seed, customers: customers, years: years, end: now)
+        var business = DemoBusiness(seed: seed, customers: customers, years: years, end: min(end, now))
         let progress = showingProgress ? ProgressLine(total: customers, unit: "customers") : nil
         var counts = CustomerBulkWriter.Counts()
         var inFlight: [Task<CustomerBulkWriter.Counts, any Error>] = []

@@ -28,9 +28,10 @@ struct ServeCommand: AsyncParsableCommand {
             let url = "http://\(settings.host):\(settings.port)"
             if demo, !(try await CustomerRepository(app.rapportDatabase).hasAny()) {
                 Terminal.emit("Loading the demo business into the fresh database…")
+                let store = app.rapportDatabase
                 let counts = try await DemoLoader(
-                    store: app.rapportDatabase, engine: app.lifecycleEngine, customers: 2000, seed: 42, years: 2,
-                    batch: 250
+                    store: store, engine: app.lifecycleEngine, customers: 2000, seed: 42, years: 2,
+                    end: DemoLoader.defaultEnd(now: store.clock.now()), batch: 250
                 ).load(showingProgress: true)
                 Terminal.emit("Demo business loaded: \(counts.customers) customers, \(counts.transactions) transactions.")
             }

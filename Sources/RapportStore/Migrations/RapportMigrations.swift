@@ -14,6 +14,6 @@ public enum RapportMigrations {
         M0008_CreateProducts(),
         M0009_CreateTransactions(),
         M0010_CreateInteractions(),
-        M0011_AddCustomerStats(),
+        M0011_CreateCustomerStats(),
     ]
 }

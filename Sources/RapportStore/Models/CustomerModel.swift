@@ -26,20 +26,6 @@ final class CustomerModel: Model, @unchecked Sendable {
     @OptionalField(key: "birthday") var birthday: String?
     @Field(key: "search_text") var searchText: String
 
-    // derived from transactions, interactions and the lifecycle rules; see `CustomerStatsColumns`
-    @Field(key: "stage") var stage: String
-    @OptionalField(key: "stage_since") var stageSince: Date?
-    @OptionalField(key: "stage_rule") var stageRule: String?
-    @OptionalField(key: "stage_reason") var stageReason: String?
-    @Field(key: "stage_overridden") var stageOverridden: Bool
-    @OptionalField(key: "first_purchase_at") var firstPurchaseAt: Date?
-    @OptionalField(key: "last_purchase_at") var lastPurchaseAt: Date?
-    @Field(key: "orders_count") var ordersCount: Int64
-    @Field(key: "total_spent_minor") var totalSpentMinor: Int64
-    @Field(key: "purchase_days") var purchaseDays: String
-    @OptionalField(key: "last_interaction_at") var lastInteractionAt: Date?
-    @Field(key: "interactions_90d") var interactions90d: String
-
     init() {}
 
     /// Stores the user-settable fields and refreshes the columns derived from them. `number` must be set first.
@@ -54,30 +40,9 @@ final class CustomerModel: Model, @unchecked Sendable {
         searchText = CustomerSearch.text(number: CustomerNumber(number), fields: fields)
     }
 
-    /// Sets the stats columns.
-    func apply(_ stats: CustomerStats) {
-        stage = stats.stage.stage.rawValue
-        stageSince = stats.stage.since
-        stageRule = stats.stage.rule
-        stageReason = stats.stage.reason
-        stageOverridden = stats.stage.overridden
-        firstPurchaseAt = stats.purchases.firstPurchaseAt
-        lastPurchaseAt = stats.purchases.lastPurchaseAt
-        ordersCount = stats.purchases.ordersCount
-        totalSpentMinor = stats.purchases.totalSpentMinor
-        purchaseDays = stats.purchases.purchaseDaysText
-        lastInteractionAt = stats.interactions.lastInteractionAt
-        interactions90d = stats.interactions.recentText
-    }
-
-    /// The stored value.
-    func toStored() throws -> StoredCustomer {
-        let stats = try CustomerStatsColumns.stats(
-            stage: stage, since: stageSince, rule: stageRule, reason: stageReason, overridden: stageOverridden,
-            firstPurchaseAt: firstPurchaseAt, lastPurchaseAt: lastPurchaseAt, ordersCount: ordersCount,
-            totalSpentMinor: totalSpentMinor, purchaseDays: purchaseDays, lastInteractionAt: lastInteractionAt,
-            recent: interactions90d, createdAt: createdAt)
-        return StoredCustomer(
+    /// The stored value, with the customer's stats (from `customer_stats`).
+    func toStored(stats: CustomerStats) throws -> StoredCustomer {
+        StoredCustomer(
             id: try requireID(), number: CustomerNumber(number), version: Int(version), createdAt: createdAt,
             updatedAt: updatedAt, archivedAt: archivedAt, document: document, stats: stats)
     }
