@@ -122,33 +122,66 @@ public struct LifecycleEngine: Sendable {
     }
 
     func assessByRhythm(_ facts: BuyingFacts) -> StageAssessment {
-        let days = Set(facts.purchaseDays)
-        guard let last = days.max(), let first = days.min() else {
+        let days = Array(Set(facts.purchaseDays)).sorted()
+        return explain(rhythm(sortedDays: days[...], medianGap: Self.medianGap(of: days), today: facts.today))
+    }
+
+    /// The rhythm rules' verdict, without its explanation: the timeline weighs many days and explains few.
+    struct Rhythm {
+        let stage: LifecycleStage
+        let idle: Int
+        let gap: Double?
+        let silentAfter: Double
+        let churnAfter: Double
+        let sinceFirst: Int
+    }
+
+    /// The rhythm rules for distinct purchase days in ascending order (at least one) whose gaps have `medianGap`.
+    func rhythm(sortedDays days: ArraySlice<Int>, medianGap gap: Double?, today: Int) -> Rhythm? {
+        guard let first = days.first, let last = days.last else { return nil }
+        let idle = today - last
+        let silentAfter = max(Double(settings.silentMinDays), gap.map { settings.silentGapMultiple * $0 } ?? 0)
+        let churnAfter = max(Double(settings.churnMinDays), gap.map { settings.churnGapMultiple * $0 } ?? 0)
+        let stage: LifecycleStage
+        if Double(idle) > churnAfter {
+            stage = .churned
+        } else if Double(idle) > silentAfter {
+            stage = .silent
+        } else if days.count == 1, today - first < settings.newDays {
+            stage = .new
+        } else {
+            stage = .active
+        }
+        return Rhythm(stage: stage, idle: idle, gap: gap, silentAfter: silentAfter, churnAfter: churnAfter,
+                      sinceFirst: today - first)
+    }
+
+    /// The assessment of a verdict: the rule and the explanation a person reads.
+    func explain(_ rhythm: Rhythm?) -> StageAssessment {
+        guard let rhythm else {
             return StageAssessment(stage: .prospect, rule: "no_purchase", reason: "no purchase yet",
                                    daysSinceLastPurchase: nil, usualGapDays: nil)
         }
-        let idle = facts.today - last
-        let gap = Self.medianGap(of: facts.purchaseDays)
-        let silentAfter = max(Double(settings.silentMinDays), gap.map { settings.silentGapMultiple * $0 } ?? 0)
-        let churnAfter = max(Double(settings.churnMinDays), gap.map { settings.churnGapMultiple * $0 } ?? 0)
-        let rhythm = gap.map { "; usual gap \(Self.days($0))" } ?? "; one purchase day"
-        func assessment(_ stage: LifecycleStage, _ rule: String, _ reason: String) -> StageAssessment {
-            StageAssessment(stage: stage, rule: rule, reason: reason, daysSinceLastPurchase: idle, usualGapDays: gap)
+        let idle = rhythm.idle
+        let usual = rhythm.gap.map { "; usual gap \(Self.days($0))" } ?? "; one purchase day"
+        func assessment(_ rule: String, _ reason: String) -> StageAssessment {
+            StageAssessment(stage: rhythm.stage, rule: rule, reason: reason, daysSinceLastPurchase: idle,
+                            usualGapDays: rhythm.gap)
         }
-        if Double(idle) > churnAfter {
-            return assessment(.churned, "churned_by_rhythm",
-                              "no purchase for \(Self.days(idle))\(rhythm); churned after \(Self.days(churnAfter))")
+        switch rhythm.stage {
+        case .churned:
+            return assessment("churned_by_rhythm",
+                              "no purchase for \(Self.days(idle))\(usual); churned after \(Self.days(rhythm.churnAfter))")
+        case .silent:
+            return assessment("silent_by_rhythm",
+                              "no purchase for \(Self.days(idle))\(usual); silent after \(Self.days(rhythm.silentAfter))")
+        case .new:
+            return assessment("first_purchase_recent",
+                              "first purchase \(Self.days(rhythm.sinceFirst)) ago; new for \(Self.days(settings.newDays))")
+        case .active, .prospect:
+            return assessment("buying_in_rhythm",
+                              "last purchase \(Self.days(idle)) ago\(usual); silent after \(Self.days(rhythm.silentAfter))")
         }
-        if Double(idle) > silentAfter {
-            return assessment(.silent, "silent_by_rhythm",
-                              "no purchase for \(Self.days(idle))\(rhythm); silent after \(Self.days(silentAfter))")
-        }
-        if days.count == 1, facts.today - first < settings.newDays {
-            return assessment(.new, "first_purchase_recent",
-                              "first purchase \(Self.days(facts.today - first)) ago; new for \(Self.days(settings.newDays))")
-        }
-        return assessment(.active, "buying_in_rhythm",
-                          "last purchase \(Self.days(idle)) ago\(rhythm); silent after \(Self.days(silentAfter))")
     }
 
     /// "1 day", "75 days", "12.5 days".

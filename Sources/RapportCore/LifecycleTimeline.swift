@@ -14,19 +14,27 @@ extension LifecycleEngine {
         let days = Array(Set(purchaseDays)).filter { $0 <= today }.sorted()
         var transitions: [StageTransition] = []
         var current = LifecycleStage.prospect
+        // The gaps so far, kept sorted, so each purchase day's median is found without sorting again.
+        var gaps: [Double] = []
         for (index, day) in days.enumerated() {
-            let known = Array(days[...index])
+            if index > 0 {
+                let gap = Double(day - days[index - 1])
+                gaps.insert(gap, at: gaps.firstIndex { $0 > gap } ?? gaps.count)
+            }
+            let median = gaps.isEmpty ? nil
+                : gaps.count % 2 == 1 ? gaps[gaps.count / 2] : (gaps[gaps.count / 2 - 1] + gaps[gaps.count / 2]) / 2
+            let known = days[...index]
             let end = index + 1 < days.count ? days[index + 1] : today + 1
-            let gap = Self.medianGap(of: known)
-            let silentAfter = max(Double(settings.silentMinDays), gap.map { settings.silentGapMultiple * $0 } ?? 0)
-            let churnAfter = max(Double(settings.churnMinDays), gap.map { settings.churnGapMultiple * $0 } ?? 0)
-            var candidates = [day, day + Int(silentAfter.rounded(.down)) + 1, day + Int(churnAfter.rounded(.down)) + 1]
+            guard let atPurchase = rhythm(sortedDays: known, medianGap: median, today: day) else { continue }
+            var candidates = [day, day + Int(atPurchase.silentAfter.rounded(.down)) + 1,
+                              day + Int(atPurchase.churnAfter.rounded(.down)) + 1]
             if index == 0 { candidates.append(day + settings.newDays) }
             for candidate in Set(candidates).sorted() where candidate < end {
-                let assessment = assessByRhythm(BuyingFacts(purchaseDays: known, today: candidate))
-                guard assessment.stage != current else { continue }
-                transitions.append(StageTransition(day: candidate, assessment: assessment))
-                current = assessment.stage
+                guard let verdict = rhythm(sortedDays: known, medianGap: median, today: candidate),
+                    verdict.stage != current
+                else { continue }
+                transitions.append(StageTransition(day: candidate, assessment: explain(verdict)))
+                current = verdict.stage
             }
         }
         return transitions
@@ -34,10 +42,11 @@ extension LifecycleEngine {
 
     /// The stage changes that take a customer from its recorded stage to the one the rules give at `now`, each at
     /// the instant it happened: a customer last seen months ago went silent on the day its silence began, not on the
-    /// day somebody asked. Changes already recorded (at or before `current.since`) are not repeated, and a manual
-    /// override is left alone.
+    /// day somebody asked. Changes already recorded (at or before `current.since`) are not repeated, a manual
+    /// override is left alone, and so is a stage recorded after `now` (a recompute as of an earlier time does not
+    /// undo what a later one found).
     public func changes(from current: StageState, purchases: PurchaseSummary, at now: Date) -> [StageChange] {
-        guard !current.overridden else { return [] }
+        guard !current.overridden, now >= current.since else { return [] }
         let today = BusinessDay.number(of: now)
         let target = assess(BuyingFacts(purchaseDays: purchases.purchaseDays, today: today))
         guard target.stage != current.stage else { return [] }

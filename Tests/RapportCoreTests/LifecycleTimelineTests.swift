@@ -77,6 +77,8 @@ struct LifecycleTimelineTests {
         #expect(engine.changes(from: state, purchases: purchases([1000, 1010]), at: now).isEmpty)
         #expect(engine.changes(from: state, purchases: purchases([1000, 1010]), at: now.addingTimeInterval(86_400 * 30))
             .isEmpty)
+        // Asking about an earlier time does not undo the stage recorded later.
+        #expect(engine.changes(from: state, purchases: purchases([1000, 1010]), at: BusinessDay.start(of: 1100)).isEmpty)
     }
 
     @Test("a churned customer buying again is a win-back, recorded at the purchase")
