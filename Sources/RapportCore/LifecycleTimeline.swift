@@ -48,6 +48,12 @@ extension LifecycleEngine {
     public func changes(from current: StageState, purchases: PurchaseSummary, at now: Date) -> [StageChange] {
         guard !current.overridden, now >= current.since else { return [] }
         let today = BusinessDay.number(of: now)
+        if churnEvidence.isEmpty {
+            // Most customers stay where they are: decide that without building an explanation.
+            let days = purchases.purchaseDays
+            let verdict = rhythm(sortedDays: days[...], medianGap: Self.medianGap(of: days), today: today)
+            if (verdict?.stage ?? .prospect) == current.stage { return [] }
+        }
         let target = assess(BuyingFacts(purchaseDays: purchases.purchaseDays, today: today))
         guard target.stage != current.stage else { return [] }
         var changes: [StageChange] = []

@@ -77,7 +77,7 @@ public struct CustomerBulkWriter: Sendable {
         fileprivate var events: [NewChangeEvent] = []
         fileprivate var transactions: [(Transaction, source: String)] = []
         fileprivate var interactions: [Interaction] = []
-        fileprivate var periods: [(customerID: UUID, state: StageState, until: Date?)] = []
+        fileprivate var periods: [ClosedPeriod] = []
         fileprivate var externalIDs: [(String, String, UUID)] = []
         fileprivate let preparedAt: Date
     }
@@ -122,7 +122,7 @@ public struct CustomerBulkWriter: Sendable {
                 states.append(stats.stage)
                 customerEvents.append(change.event(customerID: input.id, actor: actor, source: source))
             }
-            prepared.periods += StagePeriods.periods(states, of: input.id)
+            prepared.periods += StagePeriods.closed(from: initial.stage, through: states, of: input.id)
             prepared.events += customerEvents.sorted { $0.occurredAt < $1.occurredAt }
             for (system, externalID) in fields.externalIDs {
                 prepared.externalIDs.append((system, externalID, input.id))

@@ -13,9 +13,30 @@ public struct EventLog: Sendable {
         self.store = store
     }
 
+    /// An event with its values already written as JSON text, so that bulk work can encode on several cores.
+    struct EncodedEvent: Sendable {
+        let event: NewChangeEvent
+        let oldValue: String?
+        let newValue: String?
+
+        /// Encodes an event. A JSON null is stored as SQL NULL; `toEvent` reads it back as JSON null for field
+        /// changes.
+        init(_ event: NewChangeEvent) {
+            func text(_ value: JSONValue?) -> String? { value.flatMap { $0 == .null ? nil : $0.encodedText() } }
+            self.event = event
+            oldValue = text(event.oldValue)
+            newValue = text(event.newValue)
+        }
+    }
+
     /// Appends events inside the caller's transaction, numbering them from the global sequence, in multi-row
     /// inserts.
     static func append(_ events: [NewChangeEvent], recordedAt: Date, on database: any Database) async throws {
+        try await append(encoded: events.map(EncodedEvent.init), recordedAt: recordedAt, on: database)
+    }
+
+    /// Appends events whose values are already encoded.
+    static func append(encoded events: [EncodedEvent], recordedAt: Date, on database: any Database) async throws {
         guard !events.isEmpty else { return }
         let first = try await Counter.eventSeq.reserve(Int64(events.count), on: database)
         let sql = database as! any SQLDatabase
@@ -23,13 +44,12 @@ public struct EventLog: Sendable {
             let insert = sql.insert(into: "customer_events").columns(
                 "seq", "customer_id", "family", "kind", "field", "old_value", "new_value", "actor_kind", "actor_id",
                 "source", "occurred_at", "recorded_at")
-            for (offset, event) in chunk.enumerated() {
-                // A JSON null is stored as SQL NULL; `toEvent` reads it back as JSON null for field changes.
-                func text(_ value: JSONValue?) -> String? { value.flatMap { $0 == .null ? nil : $0.encodedText() } }
+            for (offset, encoded) in chunk.enumerated() {
+                let event = encoded.event
                 insert.values([
                     SQLBind(first + Int64(chunkIndex * 500 + offset)), SQLBind(event.customerID),
                     SQLBind(event.family.rawValue), SQLBind(event.kind.rawValue), SQLBind(event.field),
-                    SQLBind(text(event.oldValue)), SQLBind(text(event.newValue)), SQLBind(event.actor.kind.rawValue),
+                    SQLBind(encoded.oldValue), SQLBind(encoded.newValue), SQLBind(event.actor.kind.rawValue),
                     SQLBind(event.actor.id), SQLBind(event.source.rawValue), SQLBind(event.occurredAt),
                     SQLBind(recordedAt),
                 ])

@@ -17,10 +17,14 @@ public struct RecomputeReport: Equatable, Sendable {
 }
 
 /// Re-applies the lifecycle rules to every customer at one instant — what the daily job, `rapport recompute` and
-/// `POST /lifecycle/recompute` run, since time passing alone makes customers silent. Customers are read in pages of
-/// the narrow `customer_stats` table alone (its `purchase_days` column holds what the rules need), each page in one write
-/// transaction so that a concurrent write to a customer is never overwritten with stale stats; only customers whose
-/// stats change are written, so running it again with nothing new writes nothing.
+/// `POST /lifecycle/recompute` run, since time passing alone makes customers silent.
+///
+/// Customers are read in pages of the narrow `customer_stats` table alone (its `purchase_days` column holds what
+/// the rules need), and each page is written in one transaction while the next page is read and judged on the
+/// other core. Because a page is read before its transaction begins, every write is conditional: a customer's row
+/// is only changed if it still holds what was read, and a customer that a concurrent write got to first is judged
+/// again inside the transaction. Only customers whose stats change are written, so running it again with nothing
+/// new writes nothing.
 public struct LifecycleRecompute: Sendable {
     let store: RapportDatabase
     let engine: LifecycleEngine
@@ -36,140 +40,266 @@ public struct LifecycleRecompute: Sendable {
     ///   - pageSize: customers per transaction.
     ///   - progress: called after each page with the customers examined so far and the total.
     public func run(
-        at instant: Date, pageSize: Int = 5000, progress: @Sendable (Int, Int) -> Void = { _, _ in }
+        at instant: Date, pageSize: Int = 10_000, progress: @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> RecomputeReport {
         let sql = store.database as! any SQLDatabase
         let total = Int(try await sql.raw("SELECT COUNT(*) AS n FROM customer_stats").first()?
             .decode(column: "n", as: Int64.self) ?? 0)
         let recent = try await Self.recentInteractions(at: instant, on: sql)
         let recordedAt = store.clock.now()
-        let engine = self.engine
+        let (store, engine) = (self.store, self.engine)
+        let judgePage: @Sendable (Int64) async throws -> PageWork = { after in
+            let rows = try await Self.page(after: after, limit: pageSize, of: store)
+            // Both cores judge: each half of the page on its own, in order.
+            let middle = rows.count / 2
+            async let first = Self.judge(rows[..<middle], at: instant, recent: recent, engine: engine)
+            let second = Self.judge(rows[middle...], at: instant, recent: recent, engine: engine)
+            return await first.merged(with: second)
+        }
         var report = RecomputeReport()
-        var lastNumber: Int64 = 0
-        while true {
-            let after = lastNumber
-            let (page, pageReport) = try await store.write(bulk: true) { database in
-                let rows = try await Self.page(after: after, limit: pageSize, on: database)
-                var pageReport = RecomputeReport()
-                var events: [NewChangeEvent] = []
-                var periods: [(customerID: UUID, state: StageState, until: Date?)] = []
-                var changed: [(number: Int64, stats: CustomerStats)] = []
-                var closed: [(customerID: UUID, until: Date)] = []
-                for row in rows {
-                    pageReport.examined += 1
-                    var stats = row.stats
-                    let counts = recent[row.id] ?? [:]
-                    let interactionsChanged = counts != stats.interactions.recentByChannel
-                    stats.interactions.recentByChannel = counts
-                    let changes = engine.changes(from: stats.stage, purchases: stats.purchases, at: instant)
-                    guard interactionsChanged || !changes.isEmpty else { continue }
-                    if interactionsChanged { pageReport.interactionsChanged += 1 }
-                    if !changes.isEmpty {
-                        pageReport.stageChanged += 1
-                        var states: [StageState] = []
-                        for change in changes {
-                            stats.stage = stats.stage.applying(change)
-                            states.append(stats.stage)
-                            events.append(change.event(customerID: row.id, actor: .system, source: .system))
-                        }
-                        closed.append((row.id, states[0].since))
-                        periods += StagePeriods.periods(states, of: row.id)
-                    }
-                    changed.append((row.number, stats))
+        var next = Task { try await judgePage(0) }
+        do {
+            while true {
+                let work = try await next.value
+                guard let last = work.lastNumber else { break }
+                next = Task { try await judgePage(last) }
+                let written = try await store.write(bulk: true) { database in
+                    try await Self.write(work, at: instant, recordedAt: recordedAt, engine: engine, on: database)
                 }
-                let sql = database as! any SQLDatabase
-                try await Self.updateStats(changed, on: sql)
-                try await Self.closePeriods(closed, on: sql)
-                try await StagePeriods.insert(periods, on: sql)
-                for chunk in events.chunked(into: 1000) {
-                    try await EventLog.append(Array(chunk), recordedAt: recordedAt, on: database)
-                }
-                pageReport.events = events.count
-                return (rows.last?.number, pageReport)
+                report.examined += written.examined
+                report.stageChanged += written.stageChanged
+                report.interactionsChanged += written.interactionsChanged
+                report.events += written.events
+                progress(report.examined, total)
             }
-            report.examined += pageReport.examined
-            report.stageChanged += pageReport.stageChanged
-            report.interactionsChanged += pageReport.interactionsChanged
-            report.events += pageReport.events
-            progress(report.examined, total)
-            guard let page else { break }
-            lastNumber = page
+        } catch {
+            next.cancel()
+            throw error
         }
         return report
     }
 
-    /// One customer's row as the recompute needs it.
+    /// One customer's row as the recompute reads it.
     struct Row: Sendable {
         let id: UUID
         let number: Int64
-        let stats: CustomerStats
+        let stage: StageState
+        let purchases: PurchaseSummary
+        let recent: [InteractionChannel: Int]
+        /// The stored texts, for the conditional write.
+        let daysText: String
+        let recentText: String
     }
 
-    static let columns = ["customer_id", "number"] + CustomerStatsTable.columns
+    /// What the rules found for one customer whose stats change.
+    struct Change: Sendable {
+        let row: Row
+        /// The new stage, when it changed.
+        let stage: StageState?
+        let recentText: String
+        let events: [EventLog.EncodedEvent]
+        let periods: [ClosedPeriod]
+    }
 
-    /// The next page of customers by number, locked for the rest of the transaction on PostgreSQL. On SQLite the
-    /// rows are read straight from sqlite-nio: decoding a million rows through `Decodable` would cost more than the
+    /// A judged page.
+    struct PageWork: Sendable {
+        var examined = 0
+        var lastNumber: Int64?
+        var changes: [Change] = []
+
+        func merged(with other: PageWork) -> PageWork {
+            PageWork(examined: examined + other.examined, lastNumber: other.lastNumber ?? lastNumber,
+                     changes: changes + other.changes)
+        }
+    }
+
+    /// Applies the rules to some customers.
+    private static func judge(
+        _ rows: ArraySlice<Row>, at instant: Date, recent: [UUID: [InteractionChannel: Int]], engine: LifecycleEngine
+    ) -> PageWork {
+        var work = PageWork(examined: rows.count, lastNumber: rows.last?.number)
+        for row in rows {
+            let counts = recent[row.id] ?? [:]
+            let stageChanges = engine.changes(from: row.stage, purchases: row.purchases, at: instant)
+            guard counts != row.recent || !stageChanges.isEmpty else { continue }
+            var stage = row.stage
+            var states: [StageState] = []
+            for change in stageChanges {
+                stage = stage.applying(change)
+                states.append(stage)
+            }
+            work.changes.append(Change(
+                row: row, stage: states.last, recentText: InteractionSummary(recentByChannel: counts).recentText,
+                events: stageChanges.map {
+                    EventLog.EncodedEvent($0.event(customerID: row.id, actor: .system, source: .system))
+                },
+                periods: StagePeriods.closed(from: row.stage, through: states, of: row.id)))
+        }
+        return work
+    }
+
+    /// Writes a judged page: the changes whose rows still hold what was read, then fresh judgements of the others.
+    private static func write(
+        _ work: PageWork, at instant: Date, recordedAt: Date, engine: LifecycleEngine, on database: any Database
+    ) async throws -> RecomputeReport {
+        let sql = database as! any SQLDatabase
+        let staged = work.changes.filter { $0.stage != nil }
+        let recentOnly = work.changes.filter { $0.stage == nil }
+        let written = try await updateStages(staged, on: sql).union(try await updateRecent(recentOnly, on: sql))
+        var report = RecomputeReport(examined: work.examined)
+        var events: [EventLog.EncodedEvent] = []
+        var periods: [ClosedPeriod] = []
+        for change in work.changes {
+            guard written.contains(change.row.number) else {
+                // Changed by a concurrent write after the page was read: judge it again, now that it is locked.
+                let current = try await CustomerStatsTable.load(change.row.id, on: database)
+                let refreshed = try await CustomerStatsWriter(engine: engine).refresh(
+                    change.row.id, from: current, scope: .interactions, now: instant, actor: .system,
+                    source: .system, on: database)
+                if refreshed.stage != current.stage { report.stageChanged += 1 }
+                if refreshed.interactions != current.interactions { report.interactionsChanged += 1 }
+                continue
+            }
+            if change.stage != nil { report.stageChanged += 1 }
+            if change.recentText != change.row.recentText { report.interactionsChanged += 1 }
+            events += change.events
+            periods += change.periods
+        }
+        try await StagePeriods.insert(periods, on: sql)
+        try await EventLog.append(encoded: events, recordedAt: recordedAt, on: database)
+        report.events += events.count
+        return report
+    }
+
+    static let columns = [
+        "customer_id", "number", "stage", "stage_since", "stage_rule", "stage_reason", "stage_overridden",
+        "first_purchase_at", "last_purchase_at", "purchase_days", "interactions_90d",
+    ]
+
+    /// The next page of customers by number, read outside any write. On SQLite the rows come from a read
+    /// connection, straight from sqlite-nio: decoding a million rows through `Decodable` would cost more than the
     /// rules themselves.
-    private static func page(after number: Int64, limit: Int, on database: any Database) async throws -> [Row] {
+    private static func page(after number: Int64, limit: Int, of store: RapportDatabase) async throws -> [Row] {
         let columnList = columns.joined(separator: ", ")
-        if let sqlite = database as? any SQLiteDatabase {
-            let rows = try await sqlite.query(
+        if let readers = store.readers {
+            let connection = try await readers.connection(on: store.database.eventLoop).get()
+            let rows = try await connection.query(
                 "SELECT \(columnList) FROM customer_stats WHERE number > ?1 ORDER BY number LIMIT ?2",
                 [.integer(Int(number)), .integer(limit)]
             ).get()
             return try rows.map { row in
-                guard case .text(let idText)? = row.column("customer_id"), let id = UUIDText.parse(idText),
-                    case .integer(let number)? = row.column("number")
+                func text(_ name: String) -> String? {
+                    if case .text(let value)? = row.column(name) { return value }
+                    return nil
+                }
+                func date(_ name: String) -> Date? { row.column(name).flatMap(Date.init(sqliteData:)) }
+                guard let id = text("customer_id").flatMap(UUIDText.parse),
+                    case .integer(let number)? = row.column("number"),
+                    case .integer(let overridden)? = row.column("stage_overridden")
                 else { throw StoreError.corrupt("a customer_stats row is malformed") }
-                return Row(id: id, number: Int64(number), stats: try CustomerStatsTable.decode(sqlite: row))
+                return try Self.row(
+                    id: id, number: Int64(number), stage: text("stage"), since: date("stage_since"),
+                    rule: text("stage_rule"), reason: text("stage_reason"), overridden: overridden != 0,
+                    firstPurchaseAt: date("first_purchase_at"), lastPurchaseAt: date("last_purchase_at"),
+                    days: text("purchase_days"), recent: text("interactions_90d"))
             }
         }
-        let sql = database as! any SQLDatabase
+        let sql = store.database as! any SQLDatabase
         return try await sql.raw("""
             SELECT \(unsafeRaw: columnList) FROM customer_stats WHERE number > \(bind: number) ORDER BY number \
-            LIMIT \(bind: limit) FOR UPDATE
+            LIMIT \(bind: limit)
             """).all().map { row in
-            Row(id: try row.decode(column: "customer_id", as: UUID.self),
-                number: try row.decode(column: "number", as: Int64.self), stats: try CustomerStatsTable.decode(from: row))
+            try Self.row(
+                id: try row.decode(column: "customer_id", as: UUID.self),
+                number: try row.decode(column: "number", as: Int64.self),
+                stage: try row.decode(column: "stage", as: String.self),
+                since: try row.decode(column: "stage_since", as: Date.self),
+                rule: try row.decode(column: "stage_rule", as: String.self),
+                reason: try row.decode(column: "stage_reason", as: String.self),
+                overridden: try row.decode(column: "stage_overridden", as: Bool.self),
+                firstPurchaseAt: try row.decode(column: "first_purchase_at", as: Date?.self),
+                lastPurchaseAt: try row.decode(column: "last_purchase_at", as: Date?.self),
+                days: try row.decode(column: "purchase_days", as: String.self),
+                recent: try row.decode(column: "interactions_90d", as: String.self))
         }
     }
 
-    /// Writes the recomputed columns of many customers in a few statements: an `UPDATE … FROM` a list of values,
-    /// which SQLite and PostgreSQL both understand.
-    private static func updateStats(_ changed: [(number: Int64, stats: CustomerStats)], on sql: any SQLDatabase)
-        async throws
-    {
-        for chunk in changed.chunked(into: 1000) {
-            var query: SQLQueryString = "WITH v(number, stage, since, rule, reason, recent) AS (VALUES "
-            for (index, (number, stats)) in chunk.enumerated() {
+    private static func row(
+        id: UUID, number: Int64, stage: String?, since: Date?, rule: String?, reason: String?, overridden: Bool,
+        firstPurchaseAt: Date?, lastPurchaseAt: Date?, days daysText: String?, recent recentText: String?
+    ) throws -> Row {
+        guard let stage = stage.flatMap(LifecycleStage.init(rawValue:)), let since, let rule, let reason,
+            let daysText, let days = PurchaseSummary.purchaseDays(fromText: daysText),
+            let recentText, let recent = InteractionSummary.recentByChannel(fromText: recentText)
+        else { throw StoreError.corrupt("customer_stats row \(number) is unreadable") }
+        return Row(
+            id: id, number: number,
+            stage: StageState(stage: stage, since: since, rule: rule, reason: reason, overridden: overridden),
+            purchases: PurchaseSummary(firstPurchaseAt: firstPurchaseAt, lastPurchaseAt: lastPurchaseAt,
+                                       purchaseDays: days),
+            recent: recent, daysText: daysText, recentText: recentText)
+    }
+
+    /// The condition of a conditional write: the row still holds what the page read, and no override.
+    private static let unchanged = """
+        customer_stats.stage = v.old_stage AND customer_stats.purchase_days = v.old_days \
+        AND customer_stats.interactions_90d = v.old_recent AND customer_stats.stage_overridden = v.old_overridden
+        """
+
+    /// Writes new stages of many customers in a few statements — an `UPDATE … FROM` a list of values, which SQLite
+    /// and PostgreSQL both understand — where the rows are unchanged since they were read.
+    /// - Returns: the numbers of the customers written.
+    private static func updateStages(_ changes: [Change], on sql: any SQLDatabase) async throws -> Set<Int64> {
+        var written = Set<Int64>()
+        for chunk in changes.chunked(into: 500) {
+            var query: SQLQueryString = """
+                WITH v(number, old_stage, old_days, old_recent, old_overridden, stage, since, rule, reason, recent) \
+                AS (VALUES 
+                """
+            for (index, change) in chunk.enumerated() {
+                guard let stage = change.stage else { continue }
+                let row = change.row
                 if index > 0 { query += ", " }
                 query += """
-                    (\(bind: number), \(bind: stats.stage.stage.rawValue), \(bind: stats.stage.since), \
-                    \(bind: stats.stage.rule), \(bind: stats.stage.reason), \(bind: stats.interactions.recentText))
+                    (\(bind: row.number), \(bind: row.stage.stage.rawValue), \(bind: row.daysText), \
+                    \(bind: row.recentText), \(bind: false), \(bind: stage.stage.rawValue), \(bind: stage.since), \
+                    \(bind: stage.rule), \(bind: stage.reason), \(bind: change.recentText))
                     """
             }
             query += """
                 ) UPDATE customer_stats SET stage = v.stage, stage_since = v.since, stage_rule = v.rule, \
-                stage_reason = v.reason, interactions_90d = v.recent FROM v WHERE customer_stats.number = v.number
+                stage_reason = v.reason, interactions_90d = v.recent FROM v \
+                WHERE customer_stats.number = v.number AND \(unsafeRaw: unchanged) RETURNING customer_stats.number
                 """
-            try await sql.raw(query).run()
+            for row in try await sql.raw(query).all() { written.insert(try row.decode(column: "number", as: Int64.self)) }
         }
+        return written
     }
 
-    /// Closes the open stage period of each customer at the given time, in a few statements.
-    private static func closePeriods(_ closed: [(customerID: UUID, until: Date)], on sql: any SQLDatabase) async throws {
-        for chunk in closed.chunked(into: 2000) {
-            var query: SQLQueryString = "WITH v(customer_id, until) AS (VALUES "
-            for (index, (customerID, until)) in chunk.enumerated() {
+    /// Writes new 90-day interaction counts of many customers in a few statements, where the rows are unchanged
+    /// since they were read.
+    /// - Returns: the numbers of the customers written.
+    private static func updateRecent(_ changes: [Change], on sql: any SQLDatabase) async throws -> Set<Int64> {
+        var written = Set<Int64>()
+        for chunk in changes.chunked(into: 1000) {
+            var query: SQLQueryString = """
+                WITH v(number, old_stage, old_days, old_recent, old_overridden, recent) AS (VALUES 
+                """
+            for (index, change) in chunk.enumerated() {
+                let row = change.row
                 if index > 0 { query += ", " }
-                query += "(\(bind: customerID), \(bind: until))"
+                query += """
+                    (\(bind: row.number), \(bind: row.stage.stage.rawValue), \(bind: row.daysText), \
+                    \(bind: row.recentText), \(bind: row.stage.overridden), \(bind: change.recentText))
+                    """
             }
             query += """
-                ) UPDATE stage_periods SET until = v.until FROM v \
-                WHERE stage_periods.customer_id = v.customer_id AND stage_periods.until IS NULL
+                ) UPDATE customer_stats SET interactions_90d = v.recent FROM v \
+                WHERE customer_stats.number = v.number AND \(unsafeRaw: unchanged) RETURNING customer_stats.number
                 """
-            try await sql.raw(query).run()
+            for row in try await sql.raw(query).all() { written.insert(try row.decode(column: "number", as: Int64.self)) }
         }
+        return written
     }
 
     /// Interactions per customer and channel in the window ending at `instant`.

@@ -29,7 +29,8 @@ public struct LifecycleRepository: Sendable {
                 [StageOverride.setEvent(customerID: customerID, from: stats.stage.stage, to: state, actor: actor,
                                         source: source)],
                 recordedAt: now, on: database)
-            try await StagePeriods.record([state], of: customerID, on: database)
+            try await StagePeriods.insert(StagePeriods.closed(from: stats.stage, through: [state], of: customerID),
+                                          on: database as! any SQLDatabase)
             stats.stage = state
             try await CustomerStatsTable.update(stats, of: customerID, on: database as! any SQLDatabase)
             return try model.toStored(stats: stats)
@@ -90,7 +91,15 @@ public struct LifecycleRepository: Sendable {
         return CustomerStats(
             purchases: PurchaseSummary(of: transactions, asOf: CustomerHistory.latestIncluded(at: instant)),
             interactions: try await InteractionRows.summary(of: customerID, at: instant, on: sql),
-            stage: try await StagePeriods.state(of: customerID, at: instant, on: sql)
-                ?? .initial(since: createdAt))
+            stage: try await stage(of: customerID, createdAt: createdAt, at: instant))
+    }
+
+    /// The stage a customer was in at `instant`: a closed period covering it, or else its current stage if that
+    /// had begun by then, or else the prospect it was when created.
+    private func stage(of customerID: UUID, createdAt: Date, at instant: Date) async throws -> StageState {
+        let sql = store.database as! any SQLDatabase
+        if let past = try await StagePeriods.state(of: customerID, at: instant, on: sql) { return past }
+        let current = try await CustomerStatsTable.load(customerID, on: store.database).stage
+        return current.since <= CustomerHistory.latestIncluded(at: instant) ? current : .initial(since: createdAt)
     }
 }

@@ -23,8 +23,10 @@ public struct RapportDatabase: Sendable {
     }
 
     /// Runs `body` in one database transaction, behind the write gate when there is one.
-    /// - Parameter bulk: a large write (bulk loads, full recomputes): on SQLite its connection keeps temporary
-    ///   files in memory and gets a 512 MiB page cache, so big transactions do not spill pages to disk.
+    /// - Parameter bulk: one of many large transactions in a row (bulk loads, full recomputes). On SQLite its
+    ///   connection keeps temporary files in memory, gets a 512 MiB page cache so big transactions do not spill
+    ///   pages to disk, and commits without waiting for the disk (`synchronous = NORMAL`: in WAL mode the database
+    ///   stays consistent, and a crash can only lose the last batches, which a re-run writes again).
     public func write<T: Sendable>(
         bulk: Bool = false, _ body: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
@@ -33,9 +35,17 @@ public struct RapportDatabase: Sendable {
             guard bulk, writeGate != nil else { return try await database.transaction { try await body($0) } }
             return try await database.withConnection { connection in
                 let sql = connection as! any SQLDatabase
-                try await sql.raw("PRAGMA temp_store = MEMORY").run()
-                try await sql.raw("PRAGMA cache_size = -524288").run()
-                return try await connection.transaction { try await body($0) }
+                for pragma in ["temp_store = MEMORY", "cache_size = -524288", "synchronous = NORMAL"] {
+                    try await sql.raw("PRAGMA \(unsafeRaw: pragma)").run()
+                }
+                do {
+                    let result = try await connection.transaction { try await body($0) }
+                    try await sql.raw("PRAGMA synchronous = FULL").run()
+                    return result
+                } catch {
+                    try? await sql.raw("PRAGMA synchronous = FULL").run()
+                    throw error
+                }
             }
         }
         if let writeGate {

@@ -3,31 +3,23 @@ import Foundation
 import RapportCore
 import SQLKit
 
-/// Writes stage changes: the `status` events and the `stage_periods` intervals beside them (see
-/// `M0011_AddCustomerStats`), always together.
+/// A stage a customer has left: from `state.since` until `until`.
+typealias ClosedPeriod = (customerID: UUID, state: StageState, until: Date)
+
+/// Writes stage changes — the `status` events and the `stage_periods` rows beside them (see
+/// `M0011_CreateCustomerStats`), always together — and answers which stage customers were in at a past instant.
+///
+/// `stage_periods` holds only the stages a customer has left; the stage it is in now is `customer_stats`'s. A
+/// change therefore only ever inserts rows, and those rows sit together by customer.
 enum StagePeriods {
-    /// Records that `customerID` entered each state in turn: closes its open period and opens the next ones.
-    static func record(_ states: [StageState], of customerID: UUID, on database: any Database) async throws {
-        guard let first = states.first else { return }
-        let sql = database as! any SQLDatabase
-        try await sql.raw("""
-            UPDATE stage_periods SET until = \(bind: first.since) WHERE customer_id = \(bind: customerID) \
-            AND until IS NULL
-            """).run()
-        try await insert(periods(states, of: customerID), on: sql)
+    /// The periods closed when a customer in `current` goes through `states` in turn: each lasts until the next
+    /// begins, and the last stays open.
+    static func closed(from current: StageState, through states: [StageState], of customerID: UUID) -> [ClosedPeriod] {
+        zip([current] + states, states).map { (customerID, $0, $1.since) }
     }
 
-    /// Consecutive states as periods: each lasts until the next begins; the last is open.
-    static func periods(_ states: [StageState], of customerID: UUID) -> [(customerID: UUID, state: StageState, until: Date?)] {
-        states.indices.map { index in
-            (customerID, states[index], index + 1 < states.count ? states[index + 1].since : nil)
-        }
-    }
-
-    /// Inserts whole periods at once (bulk paths, where the customer has no open period yet).
-    static func insert(_ periods: [(customerID: UUID, state: StageState, until: Date?)], on sql: any SQLDatabase)
-        async throws
-    {
+    /// Inserts closed periods in multi-row statements.
+    static func insert(_ periods: [ClosedPeriod], on sql: any SQLDatabase) async throws {
         for chunk in periods.chunked(into: 1000) {
             let insert = sql.insert(into: "stage_periods")
                 .columns("customer_id", "stage", "since", "until", "rule", "reason")
@@ -40,7 +32,8 @@ enum StagePeriods {
         }
     }
 
-    /// Applies `changes` to a customer: events, periods and the new state. Returns the state after them.
+    /// Applies `changes` to a customer in `state`: events and closed periods. Returns the state after them, which
+    /// the caller stores in `customer_stats`.
     static func apply(
         _ changes: [StageChange], to state: StageState, of customerID: UUID, actor: Actor, source: EventSource,
         recordedAt: Date, on database: any Database
@@ -54,17 +47,23 @@ enum StagePeriods {
         }
         try await EventLog.append(changes.map { $0.event(customerID: customerID, actor: actor, source: source) },
                                   recordedAt: recordedAt, on: database)
-        try await record(states, of: customerID, on: database)
+        try await insert(closed(from: state, through: states, of: customerID), on: database as! any SQLDatabase)
         return current
     }
 
-    /// How many customers were in each stage at `instant` (archived ones left out).
+    /// How many customers were in each stage at `instant` (archived ones left out): those whose closed period
+    /// covers it, and those whose current stage had begun by then.
     static func counts(at instant: Date, on sql: any SQLDatabase) async throws -> [LifecycleStage: Int] {
         let cutoff = CustomerHistory.latestIncluded(at: instant)
         let rows = try await sql.raw("""
-            SELECT p.stage AS stage, COUNT(*) AS n FROM stage_periods p JOIN customers c ON c.id = p.customer_id \
-            WHERE p.since <= \(bind: cutoff) AND (p.until IS NULL OR p.until > \(bind: cutoff)) \
-            AND (c.archived_at IS NULL OR c.archived_at > \(bind: cutoff)) GROUP BY p.stage
+            SELECT stage, COUNT(*) AS n FROM (\
+            SELECT p.stage AS stage FROM stage_periods p JOIN customers c ON c.id = p.customer_id \
+            WHERE p.since <= \(bind: cutoff) AND p.until > \(bind: cutoff) \
+            AND (c.archived_at IS NULL OR c.archived_at > \(bind: cutoff)) \
+            UNION ALL \
+            SELECT s.stage AS stage FROM customer_stats s JOIN customers c ON c.number = s.number \
+            WHERE s.stage_since <= \(bind: cutoff) AND (c.archived_at IS NULL OR c.archived_at > \(bind: cutoff))\
+            ) AS covering GROUP BY stage
             """).all()
         var counts: [LifecycleStage: Int] = [:]
         for row in rows {
@@ -73,22 +72,16 @@ enum StagePeriods {
             }
             counts[stage] = Int(try row.decode(column: "n", as: Int64.self))
         }
-        // A customer without a period covering the instant had not bought yet: a prospect.
-        let existing = try await sql.raw("""
-            SELECT COUNT(*) AS n FROM customers WHERE created_at <= \(bind: cutoff) \
-            AND (archived_at IS NULL OR archived_at > \(bind: cutoff))
-            """).first()?.decode(column: "n", as: Int64.self) ?? 0
-        let covered = counts.filter { $0.key != .prospect }.values.reduce(0, +)
-        counts[.prospect] = Int(existing) - covered
         return counts
     }
 
-    /// The stage a customer was in at `instant`; nil when no period covers it (a prospect, if it existed).
+    /// The closed period a customer was in at `instant`; nil when none covers it (it was in its current stage, or
+    /// did not exist yet).
     static func state(of customerID: UUID, at instant: Date, on sql: any SQLDatabase) async throws -> StageState? {
         let cutoff = CustomerHistory.latestIncluded(at: instant)
         guard let row = try await sql.raw("""
             SELECT stage, since, rule, reason FROM stage_periods WHERE customer_id = \(bind: customerID) \
-            AND since <= \(bind: cutoff) AND (until IS NULL OR until > \(bind: cutoff)) ORDER BY since DESC LIMIT 1
+            AND since <= \(bind: cutoff) AND until > \(bind: cutoff) ORDER BY since DESC LIMIT 1
             """).first()
         else { return nil }
         guard let stage = LifecycleStage(rawValue: try row.decode(column: "stage", as: String.self)) else {

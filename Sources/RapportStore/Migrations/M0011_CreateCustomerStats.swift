@@ -7,8 +7,9 @@ import SQLKit
 /// A table of its own, one narrow row per customer keyed by the customer's number (on SQLite the rowid, so rows lie
 /// in number order): a full recompute reads and rewrites these rows, not the customers' documents, which are ten
 /// times larger. `purchase_days` (day numbers) is what the lifecycle rules need, so the recompute reads nothing else.
-/// `stage_periods` holds each customer's stages as intervals, so "how many customers were in each stage on a past
-/// date" is one indexed query instead of a replay of events.
+/// `stage_periods` holds the stages each customer has left, as intervals (the current one is in `customer_stats`),
+/// so "how many customers were in each stage on a past date" is one query instead of a replay of events, and a
+/// stage change only appends rows.
 struct M0011_CreateCustomerStats: AsyncMigration {
     var name: String { "M0011_CreateCustomerStats" }
 
@@ -43,13 +44,11 @@ struct M0011_CreateCustomerStats: AsyncMigration {
             .field("customer_id", .uuid, .required, .references("customers", "id"))
             .field("stage", .string, .required)
             .field("since", .datetime, .required)
-            .field("until", .datetime)
+            .field("until", .datetime, .required)
             .field("rule", .string, .required)
             .field("reason", .string, .required)
             .create()
-        try await sql.create(index: "stage_periods_customer").on("stage_periods").column("customer_id").column("until")
-            .run()
-        try await sql.create(index: "stage_periods_since").on("stage_periods").column("since").run()
+        try await sql.create(index: "stage_periods_customer").on("stage_periods").column("customer_id").run()
     }
 
     func revert(on database: any Database) async throws {
