@@ -48,12 +48,10 @@ public struct InteractionRepository: Sendable {
         of customerID: UUID, visibleTo visibility: CustomerVisibility, after position: RowPosition?, limit: Int
     ) async throws -> [Interaction] {
         _ = try await CustomerRepository(store).find(customerID, visibleTo: visibility)
-        let sql = store.database as! any SQLDatabase
-        let query = sql.select().columns(InteractionRows.columns.map { SQLColumn($0) }).from("interactions")
-            .where("customer_id", .equal, customerID)
-        position?.restrict(query)
-        return try await query.orderBy("occurred_at", .descending).orderBy("id", .descending).limit(limit).all()
-            .map(InteractionRows.decode)
+        return try await RowPosition.page(
+            of: "interactions", columns: InteractionRows.columns, customerID: customerID, after: position, limit: limit,
+            on: store.database as! any SQLDatabase
+        ).map(InteractionRows.decode)
     }
 
     /// The `relationship`-family event of an interaction.

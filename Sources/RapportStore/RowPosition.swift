@@ -44,3 +44,15 @@ public struct RowPosition: Equatable, Sendable {
         }
     }
 }
+
+extension RowPosition {
+    /// A newest-first page of one customer's rows of `table` (transactions or interactions), after `position`.
+    static func page(
+        of table: String, columns: [String], customerID: UUID, after position: RowPosition?, limit: Int,
+        on sql: any SQLDatabase
+    ) async throws -> [any SQLRow] {
+        let query = sql.select().columns(columns.map { SQLColumn($0) }).from(table).where("customer_id", .equal, customerID)
+        position?.restrict(query)
+        return try await query.orderBy("occurred_at", .descending).orderBy("id", .descending).limit(limit).all()
+    }
+}

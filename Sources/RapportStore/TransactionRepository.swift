@@ -75,12 +75,10 @@ public struct TransactionRepository: Sendable {
         of customerID: UUID, visibleTo visibility: CustomerVisibility, after position: RowPosition?, limit: Int
     ) async throws -> [Transaction] {
         _ = try await CustomerRepository(store).find(customerID, visibleTo: visibility)
-        let sql = store.database as! any SQLDatabase
-        let query = sql.select().columns(TransactionRows.columns.map { SQLColumn($0) }).from("transactions")
-            .where("customer_id", .equal, customerID)
-        position?.restrict(query)
-        return try await query.orderBy("occurred_at", .descending).orderBy("id", .descending).limit(limit).all()
-            .map(TransactionRows.decode)
+        return try await RowPosition.page(
+            of: "transactions", columns: TransactionRows.columns, customerID: customerID, after: position, limit: limit,
+            on: store.database as! any SQLDatabase
+        ).map(TransactionRows.decode)
     }
 
     /// The `transaction`-family event of a transaction: the transaction itself as it was recorded.
