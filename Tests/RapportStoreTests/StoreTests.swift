@@ -147,6 +147,46 @@ struct StoreTests {
         }
     }
 
+    @Test("a recompute running beside live purchases leaves every customer as a recompute from scratch would")
+    func recomputeBesideWrites() async throws {
+        try await StoreHarness.run { store, _ in
+            let engine = LifecycleEngine()
+            let now = store.clock.now()
+            func daysAgo(_ days: Double) -> Date { now.addingTimeInterval(-days * 86_400) }
+            let ids = (0..<120).map { _ in UUID() }
+            let inputs = ids.enumerated().map { index, id in
+                CustomerHistoryInput(
+                    id: id, createdAt: daysAgo(400), fields: CustomerFields(name: "顾客\(index)"),
+                    transactions: [TransactionInput(customerID: id, kind: .purchase, occurredAt: daysAgo(100),
+                                                    currency: "CNY", amountMinor: 1_000)],
+                    transactionIDs: [UUID()])
+            }
+            _ = try await CustomerBulkWriter(store, engine: engine).write(inputs, actor: .system, source: .import)
+            // Make every stored stage stale, so the recompute has something to write for everyone.
+            try await (store.database as! any SQLDatabase).raw("""
+                UPDATE customer_stats SET stage = 'prospect', stage_since = created.created_at \
+                FROM (SELECT number, created_at FROM customers) AS created WHERE created.number = customer_stats.number
+                """).run()
+            let transactions = TransactionRepository(store, engine: engine)
+            async let recompute = LifecycleRecompute(store, engine: engine).run(at: now, pageSize: 7)
+            for id in ids.enumerated().filter({ $0.offset % 2 == 0 }).map(\.element) {
+                _ = try await transactions.record(
+                    TransactionInput(customerID: id, kind: .purchase, occurredAt: now, currency: "CNY",
+                                     amountMinor: 500),
+                    visibleTo: .all, actor: .system, source: .api)
+            }
+            _ = try await recompute
+            let again = try await LifecycleRecompute(store, engine: engine).run(at: store.clock.now())
+            #expect(again.events == 0)
+            #expect(again.stageChanged == 0)
+            for (index, id) in ids.enumerated() {
+                let customer = try await CustomerRepository(store).find(id, visibleTo: .all)
+                #expect(customer.stats.stage.stage == (index % 2 == 0 ? .active : .silent))
+                #expect(customer.stats.purchases.ordersCount == (index % 2 == 0 ? 2 : 1))
+            }
+        }
+    }
+
     @Test("the write gate runs one body at a time, in arrival order")
     func writeGateSerialises() async throws {
         let gate = WriteGate()
