@@ -9,8 +9,8 @@ public enum RFC3339 {
     /// The time rounded to the nearest millisecond.
     public static func format(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        let (daysSinceEpoch, millisecondOfDay) = floorDivision(milliseconds, 86_400_000)
-        let (year, month, day) = civilDate(daysSinceEpoch: daysSinceEpoch)
+        let (daysSinceEpoch, millisecondOfDay) = CivilCalendar.floorDivision(milliseconds, 86_400_000)
+        let (year, month, day) = CivilCalendar.date(ofDay: daysSinceEpoch)
         let secondOfDay = millisecondOfDay / 1000
         var utf8: [UInt8] = []
         utf8.reserveCapacity(24)
@@ -36,24 +36,6 @@ public enum RFC3339 {
         let upper = text.uppercased()
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(upper) { return date }
         return try? Date.ISO8601FormatStyle().parse(upper)
-    }
-
-    private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
-        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
-        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
-    }
-
-    /// Howard Hinnant's `civil_from_days`: the proleptic Gregorian date of a day count from 1970-01-01.
-    private static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
-        let z = daysSinceEpoch + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static func append(_ value: Int64, digits: Int, to utf8: inout [UInt8]) {

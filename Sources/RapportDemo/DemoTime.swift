@@ -1,4 +1,5 @@
 import Foundation
+import RapportCore
 
 /// Times of the demo history as whole seconds since 1970, with the calendar arithmetic done by hand: Foundation's
 /// `Calendar` and formatters cost far more than generating a customer.
@@ -19,7 +20,7 @@ enum DemoTime {
 
     /// The day number in China (days since 1970-01-01 there) of an instant.
     static func localDay(_ seconds: Int64) -> Int64 {
-        floorDivision(seconds + chinaOffset, day)
+        CivilCalendar.floorDivision(seconds + chinaOffset, day).quotient
     }
 
     /// The instant a Chinese day begins.
@@ -44,28 +45,15 @@ enum DemoTime {
         (20, 11), (21, 9),
     ])
 
-    /// The Gregorian date of a day number, by Howard Hinnant's `civil_from_days`.
+    /// The Gregorian date of a day number.
     static func civil(_ dayNumber: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let dayOfMonth = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(dayOfMonth))
+        let (year, month, day) = CivilCalendar.date(ofDay: dayNumber)
+        return (Int(year), Int(month), Int(day))
     }
 
-    /// The day number of a Gregorian date, by Howard Hinnant's `days_from_civil`.
+    /// The day number of a Gregorian date.
     static func dayNumber(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let shiftedMonth = Int64(month > 2 ? month - 3 : month + 9)
-        let dayOfYear = (153 * shiftedMonth + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        CivilCalendar.dayNumber(year: Int64(year), month: Int64(month), day: Int64(day))
     }
 
     /// `YYYYMMDD` of a Chinese day, as order numbers begin.
@@ -79,10 +67,5 @@ enum DemoTime {
         let digits = String(value)
         guard digits.utf8.count < width else { return digits }
         return String(repeating: "0", count: width - digits.utf8.count) + digits
-    }
-
-    private static func floorDivision(_ value: Int64, _ divisor: Int64) -> Int64 {
-        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
-        return remainder < 0 ? quotient - 1 : quotient
     }
 }

@@ -27,3 +27,18 @@ struct RFC3339Tests {
         }
     }
 }
+
+@Suite("Civil calendar")
+struct CivilCalendarTests {
+    @Test("day numbers and dates round-trip, and agree with known dates")
+    func roundTrip() {
+        #expect(CivilCalendar.date(ofDay: 0) == (1970, 1, 1))
+        #expect(CivilCalendar.dayNumber(year: 2000, month: 2, day: 29) == 11_016)
+        #expect(CivilCalendar.dayNumber(year: 1969, month: 12, day: 31) == -1)
+        for day in stride(from: Int64(-800_000), through: 800_000, by: 997) {
+            let (year, month, dayOfMonth) = CivilCalendar.date(ofDay: day)
+            #expect(CivilCalendar.dayNumber(year: year, month: month, day: dayOfMonth) == day)
+        }
+        #expect(CivilCalendar.floorDivision(-1, 86_400) == (-1, 86_399))
+    }
+}
