@@ -15,10 +15,11 @@ struct CustomerStatsWriter: Sendable {
         static let interactions = Scope(rawValue: 2)
     }
 
-    /// Recomputes `scope` and the stage at `now`, writes the columns, and records any stage change.
+    /// Recomputes `scope` and the stage at `now`, writes the columns when they differ from what the row holds
+    /// (`stored`, by default `current`), and records any stage change.
     func refresh(
-        _ customerID: UUID, from current: CustomerStats, scope: Scope, now: Date, actor: Actor, source: EventSource,
-        on database: any Database
+        _ customerID: UUID, from current: CustomerStats, stored: CustomerStats? = nil, scope: Scope, now: Date,
+        actor: Actor, source: EventSource, on database: any Database
     ) async throws -> CustomerStats {
         var stats = current
         let sql = database as! any SQLDatabase
@@ -31,7 +32,7 @@ struct CustomerStatsWriter: Sendable {
         let changes = engine.changes(from: stats.stage, purchases: stats.purchases, at: now)
         stats.stage = try await StagePeriods.apply(
             changes, to: stats.stage, of: customerID, actor: actor, source: source, recordedAt: now, on: database)
-        if stats != current { try await CustomerStatsTable.update(stats, of: customerID, on: sql) }
+        if stats != (stored ?? current) { try await CustomerStatsTable.update(stats, of: customerID, on: sql) }
         return stats
     }
 }

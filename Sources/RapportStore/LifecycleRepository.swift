@@ -52,10 +52,11 @@ public struct LifecycleRepository: Sendable {
                 [StageOverride.clearedEvent(customerID: customerID, stage: stats.stage.stage, actor: actor,
                                             source: source, at: now)],
                 recordedAt: now, on: database)
+            let stored = stats
             stats.stage.overridden = false
-            try await CustomerStatsTable.update(stats, of: customerID, on: database as! any SQLDatabase)
             stats = try await CustomerStatsWriter(engine: engine).refresh(
-                customerID, from: stats, scope: [], now: now, actor: actor, source: source, on: database)
+                customerID, from: stats, stored: stored, scope: [], now: now, actor: actor, source: source,
+                on: database)
             return try model.toStored(stats: stats)
         }
     }

@@ -77,6 +77,13 @@ struct LifecycleAPITests {
             let kinds = try await api.events(id, family: "status").map { $0["kind"] }
             #expect(kinds == ["stage_changed", "stage_override_cleared", "stage_overridden", "stage_changed"])
 
+            // An override that agrees with the rules: clearing it changes no stage, but the override is gone.
+            _ = try await api.send(.PUT, "/api/v1/customers/\(id)/stage", json: ["stage": "active", "reason": "核对"])
+            let agreed = try await api.send(.DELETE, "/api/v1/customers/\(id)/stage").json
+            #expect(agreed["stage"] == "active")
+            #expect(agreed["stage_overridden"] == false)
+            #expect(try await api.customer(id)["stage_overridden"] == false)
+
             let anyone = try await api.customerID("另一位")
             try await api.expectRejected(422, fields: ["stage", "reason"]) {
                 try await api.send(.PUT, "/api/v1/customers/\(anyone)/stage", json: ["stage": "gone"])
