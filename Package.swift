@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "rapport", targets: ["rapport"]),
         .library(name: "RapportCore", targets: ["RapportCore"]),
+        .library(name: "RapportAnalytics", targets: ["RapportAnalytics"]),
         .library(name: "RapportStore", targets: ["RapportStore"]),
         .library(name: "RapportServer", targets: ["RapportServer"]),
     ],
@@ -27,6 +28,11 @@ let package = Package(
     targets: [
         .target(
             name: "RapportCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RapportAnalytics",
+            dependencies: ["RapportCore"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -55,6 +61,7 @@ let package = Package(
             name: "RapportServer",
             dependencies: [
                 "RapportCore",
+                "RapportAnalytics",
                 "RapportStore",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
@@ -66,6 +73,7 @@ let package = Package(
             name: "rapport",
             dependencies: [
                 "RapportCore",
+                "RapportAnalytics",
                 "RapportDemo",
                 "RapportStore",
                 "RapportServer",
@@ -76,6 +84,12 @@ let package = Package(
         .testTarget(
             name: "RapportCoreTests",
             dependencies: ["RapportCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RapportAnalyticsTests",
+            dependencies: ["RapportCore", "RapportAnalytics"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -41,6 +41,12 @@ public struct EventKind: RawRepresentable, Hashable, Codable, Sendable {
     public static let refund = EventKind(rawValue: "refund")
     /// An interaction; `new_value` holds it.
     public static let interaction = EventKind(rawValue: "interaction")
+    /// The value tier changed (`field` tier, old and new tier).
+    public static let tierChanged = EventKind(rawValue: "tier_changed")
+    /// The ABC class changed.
+    public static let abcChanged = EventKind(rawValue: "abc_changed")
+    /// The RFM group changed.
+    public static let rfmGroupChanged = EventKind(rawValue: "rfm_group_changed")
 }
 
 /// Where a change came from.

@@ -24,8 +24,10 @@ public struct Settings: Equatable, Sendable {
     public var baseCurrency: String
     /// The thresholds of the lifecycle rules.
     public var lifecycle: LifecycleSettings
-    /// Whether `serve` recomputes every customer's stage shortly after start and then daily.
+    /// Whether `serve` recomputes every customer's stage and value shortly after start and then daily.
     public var dailyRecompute: Bool
+    /// The knobs of the analytics engine.
+    public var analytics: AnalyticsSettings
 
     /// One setting: its flag, its environment variable and its default.
     public enum Key: String, CaseIterable, Sendable {
@@ -43,6 +45,14 @@ public struct Settings: Equatable, Sendable {
         case churnMinDays = "churn-min-days"
         case churnGapMultiple = "churn-gap-multiple"
         case dailyRecompute = "daily-recompute"
+        case rfmWindowDays = "rfm-window-days"
+        case abcAShare = "abc-a-share"
+        case abcBShare = "abc-b-share"
+        case clvDiscountRate = "clv-discount-rate"
+        case analyticsTimeUnit = "analytics-time-unit"
+        case churnPAlive = "churn-p-alive"
+        case shiftMinPurchases = "shift-min-purchases"
+        case shiftMinBaskets = "shift-min-baskets"
 
         /// The environment variable that sets it.
         public var environmentName: String {
@@ -70,6 +80,14 @@ public struct Settings: Equatable, Sendable {
             case .churnMinDays: "180"
             case .churnGapMultiple: "5"
             case .dailyRecompute: "on"
+            case .rfmWindowDays: "365"
+            case .abcAShare: "0.8"
+            case .abcBShare: "0.95"
+            case .clvDiscountRate: "0.01"
+            case .analyticsTimeUnit: "day"
+            case .churnPAlive: "0.2"
+            case .shiftMinPurchases: "8"
+            case .shiftMinBaskets: "3"
             }
         }
     }
@@ -148,11 +166,24 @@ public struct Settings: Equatable, Sendable {
         if dailyRecompute != "on", dailyRecompute != "off" {
             problems.append("\(describe(.dailyRecompute)): expected on or off")
         }
+        let analytics = AnalyticsSettings(
+            rfmWindowDays: integer(.rfmWindowDays, in: 7...3650), abcAShare: number(.abcAShare, in: 0.01...0.99),
+            abcBShare: number(.abcBShare, in: 0.01...0.999), monthlyDiscountRate: number(.clvDiscountRate, in: 0...1),
+            timeUnitDays: raw(.analyticsTimeUnit)?.lowercased() == "week" ? 7 : 1,
+            churnPAlive: number(.churnPAlive, in: 0...1), shiftMinPurchases: integer(.shiftMinPurchases, in: 2...10_000),
+            shiftMinBaskets: integer(.shiftMinBaskets, in: 2...10_000))
+        if !["day", "week"].contains(raw(.analyticsTimeUnit)?.lowercased() ?? "") {
+            problems.append("\(describe(.analyticsTimeUnit)): expected day or week")
+        }
+        if analytics.abcBShare <= analytics.abcAShare {
+            problems.append("\(describe(.abcBShare)): must be more than --abc-a-share")
+        }
         guard problems.isEmpty else { throw SettingsError(problems: problems) }
         return Settings(
             databasePath: raw(.database) ?? "", databaseURL: databaseURL, host: host, port: port,
             phoneRegion: region, maxBodyBytes: maxBodyBytes, tokenCacheSeconds: tokenCacheSeconds,
-            logLevel: logLevel, baseCurrency: baseCurrency, lifecycle: lifecycle, dailyRecompute: dailyRecompute == "on")
+            logLevel: logLevel, baseCurrency: baseCurrency, lifecycle: lifecycle, dailyRecompute: dailyRecompute == "on",
+            analytics: analytics)
     }
 }
 

@@ -15,5 +15,6 @@ public enum RapportMigrations {
         M0009_CreateTransactions(),
         M0010_CreateInteractions(),
         M0011_CreateCustomerStats(),
+        M0012_CreateCustomerValues(),
     ]
 }

@@ -1,0 +1,83 @@
+/// Quasi-Newton minimisation (BFGS with a backtracking line search) of a smooth function with an analytic gradient.
+/// The models minimise their negative mean log-likelihood over log-parameters, so every point is admissible and the
+/// scale of the data does not matter.
+enum Minimizer {
+    /// Where it stopped and why.
+    struct Result {
+        let point: [Double]
+        let value: Double
+        let iterations: Int
+        let converged: Bool
+    }
+
+    /// Minimises `objective` (value and gradient) from `start`. Non-finite values are treated as "too far": the step
+    /// shrinks until the function is finite again.
+    static func bfgs(
+        from start: [Double], gradientTolerance: Double = 1e-10, maxIterations: Int = 1000,
+        objective: ([Double]) -> (value: Double, gradient: [Double])
+    ) -> Result {
+        let n = start.count
+        var point = start
+        var (value, gradient) = objective(point)
+        precondition(value.isFinite, "the objective is not finite at the starting point")
+        var inverseHessian = identity(n)
+        var iteration = 0
+        var stalls = 0
+        while iteration < maxIterations {
+            iteration += 1
+            if gradient.map(abs).max()! < gradientTolerance { return Result(point: point, value: value, iterations: iteration, converged: true) }
+            var direction = multiply(inverseHessian, gradient).map { -$0 }
+            var slope = dot(direction, gradient)
+            if slope >= 0 {
+                // Not a descent direction: the curvature estimate has gone wrong; start it afresh.
+                inverseHessian = identity(n)
+                direction = gradient.map { -$0 }
+                slope = dot(direction, gradient)
+            }
+            // Keep the first step of a fresh estimate modest: log-parameters rarely need to move by more than 1.
+            let longest = direction.map(abs).max()!
+            var step = longest > 2 ? 2 / longest : 1.0
+            var candidate = point
+            var next: (value: Double, gradient: [Double]) = (.infinity, [])
+            while step > 1e-20 {
+                candidate = zip(point, direction).map { $0 + step * $1 }
+                next = objective(candidate)
+                if next.value.isFinite, next.value <= value + 1e-4 * step * slope { break }
+                step *= 0.5
+            }
+            guard next.value.isFinite, step > 1e-20 else { break }
+            let s = zip(candidate, point).map { $0 - $1 }
+            let y = zip(next.gradient, gradient).map { $0 - $1 }
+            let improvement = value - next.value
+            point = candidate
+            value = next.value
+            gradient = next.gradient
+            stalls = improvement <= 1e-16 * max(1, abs(value)) ? stalls + 1 : 0
+            if stalls >= 3 { break }
+            let sy = dot(s, y)
+            if sy > 1e-14 {
+                let hy = multiply(inverseHessian, y)
+                let yhy = dot(y, hy)
+                for i in 0..<n {
+                    for j in 0..<n {
+                        inverseHessian[i][j] += ((sy + yhy) * s[i] * s[j]) / (sy * sy) - (hy[i] * s[j] + s[i] * hy[j]) / sy
+                    }
+                }
+            }
+        }
+        let converged = gradient.map(abs).max()! < gradientTolerance * 1e3
+        return Result(point: point, value: value, iterations: iteration, converged: converged)
+    }
+
+    private static func identity(_ n: Int) -> [[Double]] {
+        (0..<n).map { i in (0..<n).map { $0 == i ? 1 : 0 } }
+    }
+
+    private static func multiply(_ matrix: [[Double]], _ vector: [Double]) -> [Double] {
+        matrix.map { dot($0, vector) }
+    }
+
+    private static func dot(_ u: [Double], _ v: [Double]) -> Double {
+        zip(u, v).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+}

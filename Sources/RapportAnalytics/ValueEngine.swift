@@ -1,0 +1,199 @@
+import Dispatch
+import Foundation
+import RapportCore
+
+/// One customer's model scores, in the units of the data: times in days, money in whatever unit the amounts were.
+public struct ModelScore: Equatable, Sendable {
+    public let summary: RepeatSummary
+    public let pAlive: Double
+    /// Expected purchase days in the next 30, 90 and 365 days.
+    public let expected30: Double
+    public let expected90: Double
+    public let expected365: Double
+    /// Expected spend per future purchase day.
+    public let expectedSpend: Double
+    /// Discounted value of the next 12 months.
+    public let clv: Double
+}
+
+/// The customer-value engine: fits BG/NBD and Gamma-Gamma to everyone's purchase histories, then scores each customer
+/// (P(alive), expected purchases, expected spend, CLV), classes them (RFM, ABC, tier), warns of churn and tests for
+/// behaviour shifts. Pure: the caller brings the histories and the clock.
+public struct ValueEngine: Sendable {
+    public let settings: AnalyticsSettings
+    public let lifecycle: LifecycleSettings
+    /// The ISO 4217 code money is in, for explanations.
+    public let currency: String
+
+    /// Creates an engine.
+    public init(settings: AnalyticsSettings = AnalyticsSettings(), lifecycle: LifecycleSettings = LifecycleSettings(),
+                currency: String = "CNY") {
+        self.settings = settings
+        self.lifecycle = lifecycle
+        self.currency = currency
+    }
+
+    /// Fits the model to the histories. Without enough repeat customers for Gamma-Gamma, the mean repeat spend stands
+    /// in for everyone's expected spend.
+    /// - Throws: `AnalyticsError.tooFewCustomers` when BG/NBD cannot be fitted.
+    public func fit(_ histories: PurchaseHistories, asOf: Date, fittedAt: Date) throws(AnalyticsError) -> ValueModel {
+        let summaries = (0..<histories.customerCount).compactMap { RepeatSummary(histories, customer: $0) }
+        let bgnbd = try BGNBD.fit(BGNBD.Data(summaries, timeUnitDays: settings.timeUnitDays))
+        let spendData = GammaGamma.Data(summaries)
+        let spend = try? GammaGamma.fit(spendData)
+        return ValueModel(
+            bgnbd: bgnbd.parameters, bgnbdLogLikelihood: bgnbd.logLikelihood, gammaGamma: spend?.parameters,
+            gammaGammaLogLikelihood: spend?.logLikelihood, customers: summaries.count,
+            repeatCustomers: summaries.count { $0.x > 0 }, timeUnitDays: settings.timeUnitDays, asOf: asOf,
+            fittedAt: fittedAt)
+    }
+
+    /// Each customer's model scores (nil without a purchase day), computed on every core.
+    public func modelScores(_ histories: PurchaseHistories, model: ValueModel) -> [ModelScore?] {
+        let count = histories.customerCount
+        let fallbackSpend = Self.meanRepeatSpend(histories)
+        var scores = [ModelScore?](repeating: nil, count: count)
+        let chunks = max(1, min(count / 2048, ProcessInfo.processInfo.activeProcessorCount * 4))
+        scores.withUnsafeMutableBufferPointer { buffer in
+            let output = UnsafeSendableBuffer(buffer)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let range = (count * chunk / chunks)..<(count * (chunk + 1) / chunks)
+                for index in range {
+                    output[index] = score(histories, customer: index, model: model, fallbackSpend: fallbackSpend)
+                }
+            }
+        }
+        return scores
+    }
+
+    /// One customer's model scores.
+    func score(_ histories: PurchaseHistories, customer index: Int, model: ValueModel, fallbackSpend: Double)
+        -> ModelScore?
+    {
+        guard let summary = RepeatSummary(histories, customer: index) else { return nil }
+        let unit = Double(model.timeUnitDays)
+        let (x, tx, T) = (Double(summary.x), Double(summary.daysFirstToLast) / unit, Double(summary.daysObserved) / unit)
+        let parameters = model.bgnbd
+        func expected(days: Double) -> Double {
+            parameters.expectedPurchases(in: days / unit, x: x, tx: tx, T: T)
+        }
+        let spend = model.gammaGamma?.expectedSpend(x: summary.x, meanAmount: summary.meanRepeatAmount)
+            ?? (summary.x > 0 ? summary.meanRepeatAmount : fallbackSpend)
+        // Twelve months of 365.25 / 12 days, each month's expected purchases discounted to today.
+        var clv = 0.0, previous = 0.0
+        for month in 1...12 {
+            let cumulative = expected(days: Double(month) * 365.25 / 12)
+            clv += (cumulative - previous) * spend / pow(1 + settings.monthlyDiscountRate, Double(month))
+            previous = cumulative
+        }
+        return ModelScore(
+            summary: summary, pAlive: parameters.pAlive(x: x, tx: tx, T: T), expected30: expected(days: 30),
+            expected90: expected(days: 90), expected365: expected(days: 365), expectedSpend: spend, clv: clv)
+    }
+
+    /// Everything the product shows of each customer with a purchase day (nil for the others), as of the
+    /// histories' end day. Money in the histories is in minor units.
+    public func values(_ histories: PurchaseHistories, model: ValueModel) -> [CustomerValue?] {
+        let scores = modelScores(histories, model: model)
+        let buyers = scores.indices.filter { scores[$0] != nil }
+        let end = histories.endDay
+        // RFM and 12-month revenue, over the buyers only.
+        var recency: [Double] = [], frequency: [Double] = [], money: [Double] = [], revenue: [Double] = []
+        for index in buyers {
+            let range = histories.range(of: index)
+            recency.append(Double(end - Int(histories.days[range.upperBound - 1])))
+            var count = 0.0, windowSum = 0.0, yearSum = 0.0
+            for row in range {
+                let age = end - Int(histories.days[row])
+                if age < settings.rfmWindowDays {
+                    count += 1
+                    windowSum += histories.amounts[row]
+                }
+                if age < 365 { yearSum += histories.amounts[row] }
+            }
+            frequency.append(count)
+            money.append(windowSum)
+            revenue.append(yearSum)
+        }
+        let r = ValueClasses.quintiles(recency, higherIsBetter: false)
+        let f = ValueClasses.quintiles(frequency, higherIsBetter: true)
+        let m = ValueClasses.quintiles(money, higherIsBetter: true)
+        let abc = ValueClasses.abc(revenue: revenue, aShare: settings.abcAShare, bShare: settings.abcBShare)
+        let tiers = ValueClasses.tiers(clv: buyers.map { scores[$0]!.clv })
+        let shifts = BehaviourShiftTest(minPurchases: settings.shiftMinPurchases, minBaskets: settings.shiftMinBaskets)
+        var values = [CustomerValue?](repeating: nil, count: histories.customerCount)
+        for (position, index) in buyers.enumerated() {
+            let score = scores[index]!
+            let range = histories.range(of: index)
+            let found = shifts.findings(days: histories.days[range], amounts: histories.amounts[range], endDay: end)
+            values[index] = CustomerValue(
+                repeatDays: score.summary.x, daysFirstToLast: score.summary.daysFirstToLast,
+                daysObserved: score.summary.daysObserved,
+                rfm: RFMScore(r: r[position], f: f[position], m: m[position]), abc: abc[position],
+                tier: tiers[position], pAlive: score.pAlive,
+                expectedPurchases: ExpectedPurchases(d30: score.expected30, d90: score.expected90,
+                                                     d365: score.expected365),
+                expectedSpendMinor: Self.minor(score.expectedSpend), clvMinor: Self.minor(score.clv),
+                churn: churnWarning(score, idleDays: Int(recency[position]),
+                                    days: histories.days[range].map(Int.init)),
+                frequencyShift: found.frequency, basketShift: found.basket)
+        }
+        return values
+    }
+
+    /// The churn early-warning: 1 − P(alive) for repeat customers; for one-purchase customers, whom BG/NBD cannot
+    /// judge, the share of the lifecycle's churn threshold already spent idle.
+    func churnWarning(_ score: ModelScore, idleDays: Int, days: [Int]) -> ChurnWarning {
+        let risk: Double
+        var parts = ["no purchase for \(Self.days(idleDays))"]
+        if score.summary.x > 0, let gap = LifecycleEngine.medianGap(of: days) {
+            risk = 1 - score.pAlive
+            parts.append("usual gap \(Self.days(gap))")
+            parts.append("P(alive) \(String(format: "%.2f", score.pAlive))")
+        } else {
+            risk = min(1, Double(idleDays) / Double(lifecycle.churnMinDays))
+            parts.append("one purchase day")
+            parts.append("churned after \(Self.days(lifecycle.churnMinDays))")
+        }
+        let atRisk = Self.minor(score.clv * risk)
+        parts.append("CLV at risk \(MoneyText.whole(minor: atRisk, currency: currency))")
+        return ChurnWarning(risk: risk, valueAtRiskMinor: atRisk, explanation: parts.joined(separator: "; "))
+    }
+
+    /// The mean amount of all repeat purchase days, standing in for expected spend when Gamma-Gamma cannot be fitted.
+    static func meanRepeatSpend(_ histories: PurchaseHistories) -> Double {
+        var total = 0.0, count = 0
+        for index in 0..<histories.customerCount {
+            for row in histories.range(of: index).dropFirst() {
+                total += histories.amounts[row]
+                count += 1
+            }
+        }
+        if count > 0 { return total / Double(count) }
+        return histories.amounts.isEmpty ? 0 : histories.amounts.reduce(0, +) / Double(histories.amounts.count)
+    }
+
+    static func minor(_ value: Double) -> Int64 {
+        value.isFinite ? Int64(value.rounded()) : 0
+    }
+
+    static func days(_ value: Int) -> String { value == 1 ? "1 day" : "\(value) days" }
+
+    static func days(_ value: Double) -> String {
+        value.rounded() == value ? days(Int(value)) : String(format: "%.1f days", value)
+    }
+}
+
+/// A buffer the chunks of a `concurrentPerform` write to, each its own indices.
+private struct UnsafeSendableBuffer<Element>: @unchecked Sendable {
+    let base: UnsafeMutableBufferPointer<Element>
+
+    init(_ base: UnsafeMutableBufferPointer<Element>) {
+        self.base = base
+    }
+
+    subscript(index: Int) -> Element {
+        get { base[index] }
+        nonmutating set { base[index] = newValue }
+    }
+}
