@@ -54,13 +54,22 @@ public enum BGNBD {
         let total = data.customers
         let meanT = zip(data.T, data.weight).reduce(0.0) { $0 + $1.0 * $1.1 } / total
         let start = [0, log(max(meanT, 1e-3) / 10), 0, 0.0]
-        let result = Minimizer.bfgs(from: start) { point in
-            let parameters = BGNBDParameters(r: exp(point[0]), alpha: exp(point[1]), a: exp(point[2]), b: exp(point[3]))
-            let (value, gradient) = logLikelihood(parameters, data)
-            return (-value / total, gradient.map { -$0 / total })
+        // r and α may run off together (everyone buying at one rate), as may a and b (everyone with one dropout
+        // probability): each is capped far beyond any real population's value.
+        let caps = [1e4, 1e4 * max(meanT, 1), 1e4, 1e4]
+        func parameters(_ point: [Double]) -> BGNBDParameters {
+            BGNBDParameters(r: Minimizer.bounded(point[0], cap: caps[0]), alpha: Minimizer.bounded(point[1], cap: caps[1]),
+                            a: Minimizer.bounded(point[2], cap: caps[2]), b: Minimizer.bounded(point[3], cap: caps[3]))
         }
-        let p = result.point
-        let parameters = BGNBDParameters(r: exp(p[0]), alpha: exp(p[1]), a: exp(p[2]), b: exp(p[3]))
+        let result = Minimizer.bfgs(from: start) { point in
+            let current = parameters(point)
+            let (value, gradient) = logLikelihood(current, data)
+            let values = [current.r, current.alpha, current.a, current.b]
+            return (-value / total, gradient.indices.map {
+                -gradient[$0] * Minimizer.boundedSlope(values[$0], cap: caps[$0]) / total
+            })
+        }
+        let parameters = parameters(result.point)
         return Fit(parameters: parameters, logLikelihood: -result.value * total, iterations: result.iterations,
                    converged: result.converged)
     }
@@ -135,7 +144,12 @@ extension BGNBDParameters {
         let z = t / (alpha + T + t)
         // ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x−1; z), rewritten by Euler's transformation as
         // (1−z)^(a−1) · 2F1(a+b−1−r, a−1; a+b+x−1; z): the first form overflows for customers with many purchases.
-        let product = pow(1 - z, a - 1) * SpecialFunctions.hypergeometric2F1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+        var product = pow(1 - z, a - 1) * SpecialFunctions.hypergeometric2F1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+        if !product.isFinite {
+            // Large a and b: the power underflows where the series overflows; their product does neither.
+            product = exp((a - 1) * log(1 - z)
+                + SpecialFunctions.logHypergeometric2F1(a + b - 1 - r, a - 1, a + b + x - 1, z))
+        }
         let numerator = (a + b + x - 1) / (a - 1) * (1 - product)
         guard x > 0 else { return numerator }
         let logRatio = (r + x) * (log(alpha + T) - log(alpha + tx)) + log(a) - log(b + x - 1)

@@ -42,13 +42,22 @@ public enum GammaGamma {
         let mean = data.meanAmount.reduce(0, +) / total
         // Start where the population mean spend pγ/(q−1) equals the observed mean.
         let start = [0, log(2.0), log(mean)]
-        let result = Minimizer.bfgs(from: start) { point in
-            let parameters = GammaGammaParameters(p: exp(point[0]), q: exp(point[1]), gamma: exp(point[2]))
-            let (value, gradient) = logLikelihood(parameters, data)
-            return (-value / total, gradient.map { -$0 / total })
+        // Spend identical within each customer sends p (and with it q and γ) towards infinity: capped far beyond any
+        // real population's value.
+        let caps = [1e4, 1e4, 1e4 * max(mean, 1)]
+        func parameters(_ point: [Double]) -> GammaGammaParameters {
+            GammaGammaParameters(p: Minimizer.bounded(point[0], cap: caps[0]), q: Minimizer.bounded(point[1], cap: caps[1]),
+                                 gamma: Minimizer.bounded(point[2], cap: caps[2]))
         }
-        let p = result.point
-        return Fit(parameters: GammaGammaParameters(p: exp(p[0]), q: exp(p[1]), gamma: exp(p[2])),
+        let result = Minimizer.bfgs(from: start) { point in
+            let current = parameters(point)
+            let (value, gradient) = logLikelihood(current, data)
+            let values = [current.p, current.q, current.gamma]
+            return (-value / total, gradient.indices.map {
+                -gradient[$0] * Minimizer.boundedSlope(values[$0], cap: caps[$0]) / total
+            })
+        }
+        return Fit(parameters: parameters(result.point),
                    logLikelihood: -result.value * total, iterations: result.iterations, converged: result.converged)
     }
 

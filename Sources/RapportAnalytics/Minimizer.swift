@@ -1,3 +1,5 @@
+import Foundation
+
 /// Quasi-Newton minimisation (BFGS with a backtracking line search) of a smooth function with an analytic gradient.
 /// The models minimise their negative mean log-likelihood over log-parameters, so every point is admissible and the
 /// scale of the data does not matter.
@@ -67,6 +69,19 @@ enum Minimizer {
         }
         let converged = gradient.map(abs).max()! < gradientTolerance * 1e3
         return Result(point: point, value: value, iterations: iteration, converged: converged)
+    }
+
+    /// A parameter as a smooth, increasing function of a free variable θ, bounded by `cap`: ≈ e^θ well below the cap.
+    /// Where the likelihood keeps rising towards a limit (a BG/NBD with almost no dropouts sends a and b to infinity at
+    /// a fixed ratio), the fit stops near the cap instead of overflowing; an interior optimum is unchanged.
+    static func bounded(_ theta: Double, cap: Double) -> Double {
+        let value = exp(theta)
+        return value / (1 + value / cap)
+    }
+
+    /// The factor turning a gradient with respect to log(value) into one with respect to θ.
+    static func boundedSlope(_ value: Double, cap: Double) -> Double {
+        1 - value / cap
     }
 
     private static func identity(_ n: Int) -> [[Double]] {

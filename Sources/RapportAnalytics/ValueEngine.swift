@@ -77,8 +77,10 @@ public struct ValueEngine: Sendable {
         func expected(days: Double) -> Double {
             parameters.expectedPurchases(in: days / unit, x: x, tx: tx, T: T)
         }
-        let spend = model.gammaGamma?.expectedSpend(x: summary.x, meanAmount: summary.meanRepeatAmount)
+        var spend = model.gammaGamma?.expectedSpend(x: summary.x, meanAmount: summary.meanRepeatAmount)
             ?? (summary.x > 0 ? summary.meanRepeatAmount : fallbackSpend)
+        // With q ≤ 1 the population mean spend is infinite: a one-purchase customer is then worth the mean repeat spend.
+        if !spend.isFinite || spend < 0 { spend = fallbackSpend }
         // Twelve months of 365.25 / 12 days, each month's expected purchases discounted to today.
         var clv = 0.0, previous = 0.0
         for month in 1...12 {

@@ -25,6 +25,12 @@ public enum JSONValue: Hashable, Sendable {
         return nil
     }
 
+    /// The number, or nil when this is not a number.
+    public var numberValue: Double? {
+        if case .number(let number) = self { return number }
+        return nil
+    }
+
     /// The array, or nil when this is not an array.
     public var arrayValue: [JSONValue]? {
         if case .array(let items) = self { return items }

@@ -17,6 +17,7 @@ enum APIPath {
     static let products: PathComponent = "products"
     static let stage: PathComponent = "stage"
     static let lifecycle: PathComponent = "lifecycle"
+    static let analytics: PathComponent = "analytics"
 
     /// `/api/v1/customers/{id}`.
     static func customer(_ id: UUID) -> String {

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RapportAnalytics
 import RapportCore
 import RapportStore
 import Vapor
@@ -13,11 +14,17 @@ import Vapor
 public func configure(_ app: Application, settings: Settings, clock: any RapportClock = SystemClock()) throws {
     let handles = try RapportDatabaseSetup.register(settings: settings, on: app.databases, logger: app.logger)
     if let readers = handles.readers { app.lifecycle.use(ReadersShutdown(readers: readers)) }
+    let valueModel = CurrentValueModel()
     let services = RapportServices(
         settings: settings, clock: clock, writeGate: handles.writeGate, readers: handles.readers,
         parser: CustomerFieldsParser(defaultPhoneRegion: settings.phoneRegion),
         transactionParser: TransactionParser(baseCurrency: settings.baseCurrency), interactionParser: InteractionParser(),
-        lifecycle: LifecycleEngine(settings: settings.lifecycle), tokenCache: TokenCache())
+        lifecycle: LifecycleEngine(
+            settings: settings.lifecycle,
+            churnEvidence: [PAliveChurnEvidence(model: valueModel, threshold: settings.analytics.churnPAlive)]),
+        values: ValueEngine(settings: settings.analytics, lifecycle: settings.lifecycle,
+                            currency: settings.baseCurrency),
+        valueModel: valueModel, tokenCache: TokenCache())
     app.rapport = services
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: settings.maxBodyBytes)
     app.http.server.configuration.hostname = settings.host
@@ -41,14 +48,16 @@ func routes(_ app: Application) throws {
     try api.register(collection: InteractionsController())
     try api.register(collection: ProductsController())
     try api.register(collection: LifecycleController())
+    try api.register(collection: AnalyticsController())
 }
 
 /// Things `serve` does before it listens: the SQLite journal mode, migrations, and the first admin.
 public enum Startup {
-    /// Prepares the database and applies pending migrations.
+    /// Prepares the database, applies pending migrations and loads the newest fitted value model.
     public static func migrate(_ app: Application) async throws {
         try await RapportDatabaseSetup.prepare(app.db)
         try await RapportMigrator(databases: app.databases, logger: app.logger).migrate()
+        app.rapport.valueModel.replace(with: try await CustomerValueRepository(app.rapportDatabase).latestModel())
     }
 
     /// On a database with no user yet, creates an admin with a generated password.

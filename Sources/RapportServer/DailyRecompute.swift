@@ -4,8 +4,9 @@ import RapportStore
 import Synchronization
 import Vapor
 
-/// The lifecycle recompute inside `serve`: shortly after start-up (the server may have been down over midnight),
-/// then every day at 00:05 UTC, because time passing alone makes customers silent or churned.
+/// The full recompute (analytics, then lifecycle) inside `serve`: shortly after start-up (the server may have been
+/// down over midnight), then every day at 00:05 UTC, because time passing alone makes customers silent or churned and
+/// changes what the model expects of them.
 public final class DailyRecompute: LifecycleHandler, Sendable {
     private let task = Mutex<Task<Void, Never>?>(nil)
 
@@ -19,8 +20,8 @@ public final class DailyRecompute: LifecycleHandler, Sendable {
     }
 
     public func didBootAsync(_ application: Application) async throws {
-        let store = application.rapportDatabase
-        let engine = application.lifecycleEngine
+        let recompute = Recompute(application)
+        let clock = application.rapportDatabase.clock
         let logger = application.logger
         task.withLock {
             $0 = Task {
@@ -29,11 +30,15 @@ public final class DailyRecompute: LifecycleHandler, Sendable {
                     try? await Task.sleep(for: .seconds(max(wake.timeIntervalSinceNow, 0)))
                     if Task.isCancelled { return }
                     do {
-                        let report = try await LifecycleRecompute(store, engine: engine).run(at: store.clock.now())
-                        logger.info(
-                            "lifecycle recompute: \(report.examined) customers, \(report.stageChanged) changed stage, \(report.events) events")
+                        let (values, lifecycle) = try await recompute.run(at: clock.now())
+                        logger.info("""
+                            recompute: \(values.scored) customers scored, \(values.written) values written, \
+                            \(values.events) value events\(values.skipped.map { " (analytics skipped: \($0))" } ?? ""); \
+                            \(lifecycle.examined) customers judged, \(lifecycle.stageChanged) changed stage, \
+                            \(lifecycle.events) stage events
+                            """)
                     } catch {
-                        logger.error("lifecycle recompute failed: \(error)")
+                        logger.error("recompute failed: \(error)")
                     }
                     wake = Self.nextRun(after: Date())
                 }

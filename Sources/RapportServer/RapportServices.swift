@@ -1,4 +1,5 @@
 import Foundation
+import RapportAnalytics
 import RapportCore
 import RapportStore
 import Vapor
@@ -13,8 +14,12 @@ struct RapportServices: Sendable {
     let parser: CustomerFieldsParser
     let transactionParser: TransactionParser
     let interactionParser: InteractionParser
-    /// The lifecycle rules with this deployment's thresholds.
+    /// The lifecycle rules with this deployment's thresholds, and P(alive) from `valueModel` as churn evidence.
     let lifecycle: LifecycleEngine
+    /// The analytics engine with this deployment's settings.
+    let values: ValueEngine
+    /// The newest fitted value model, loaded at start-up and replaced by each analytics run.
+    let valueModel: CurrentValueModel
     let tokenCache: TokenCache
 
     struct Key: StorageKey {

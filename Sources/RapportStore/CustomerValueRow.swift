@@ -67,7 +67,7 @@ public struct CustomerValueRow: Equatable, Sendable {
 
     /// A 64-bit FNV-1a digest of the values, stored with them: a run compares digests and rewrites only the rows that
     /// changed, without reading the rows back.
-    var digest: Int64 {
+    public var digest: Int64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ value: UInt64) {
             for shift in stride(from: 0, to: 64, by: 8) {

@@ -35,7 +35,7 @@ struct LifecycleController: RouteCollection {
     @Sendable func recompute(request: Request) async throws -> Response {
         let principal = try request.principal
         guard AccessPolicy.canAdminister(principal) else {
-            throw Problem(.forbidden, type: ProblemType.forbidden, detail: "only administrators may recompute stages")
+            throw Problem(.forbidden, type: ProblemType.forbidden, detail: "only administrators may recompute stages and values")
         }
         var asOf: Date?
         let length = request.headers.first(name: .contentLength).flatMap(Int.init) ?? 0
@@ -44,13 +44,20 @@ struct LifecycleController: RouteCollection {
         }
         let instant = asOf ?? request.rapport.clock.now()
         let started = Date()
-        let report = try await LifecycleRecompute(request.store, engine: request.rapport.lifecycle).run(at: instant)
+        let (values, report) = try await Recompute(store: try request.store, services: request.rapport).run(at: instant)
         return try APIJSON.response(JSONValue.object([
             "as_of": .string(RFC3339.format(instant)),
             "examined": .number(Double(report.examined)),
             "stage_changed": .number(Double(report.stageChanged)),
             "interactions_changed": .number(Double(report.interactionsChanged)),
             "events": .number(Double(report.events)),
+            "analytics": .object([
+                "scored": .number(Double(values.scored)),
+                "values_written": .number(Double(values.written)),
+                "values_removed": .number(Double(values.removed)),
+                "events": .number(Double(values.events)),
+                "skipped": values.skipped.map(JSONValue.string) ?? .null,
+            ]),
             "duration_ms": .number((Date().timeIntervalSince(started) * 1000).rounded()),
         ]))
     }

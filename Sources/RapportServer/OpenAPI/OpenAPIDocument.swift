@@ -191,7 +191,7 @@ enum OpenAPIDocument {
             ],
             "/api/v1/lifecycle/recompute": [
                 "post": operation(
-                    "recomputeLifecycle", "Apply the lifecycle rules to every customer (admin)", tag: "lifecycle",
+                    "recomputeLifecycle", "Fit the value model, score every customer and apply the lifecycle rules (admin)", tag: "lifecycle",
                     parameters: [idempotencyKey], body: body("RecomputeInput", required: false),
                     responses: ["200": ok("RecomputeReport")],
                     errorStatuses: [400, 401, 403, 409, 413, 415, 422]),
@@ -203,6 +203,33 @@ enum OpenAPIDocument {
                     parameters: [query("as_of", "An RFC 3339 time: count the stages as they were then.",
                                        schema: ["type": "string", "format": "date-time"])],
                     responses: ["200": ok("LifecycleSummary")], errorStatuses: [400, 401]),
+            ],
+            "/api/v1/customers/{id}/value": [
+                "get": operation(
+                    "getCustomerValue",
+                    "A customer's value: RFM, ABC, tier, CLV, P(alive), expected purchases, churn risk (404 before it has "
+                        + "a purchase and a recompute)",
+                    tag: "analytics", parameters: [id], responses: ["200": ok("CustomerValue")],
+                    errorStatuses: [401, 404]),
+            ],
+            "/api/v1/customers/{id}/recommendations": [
+                "get": operation(
+                    "getRecommendations", "Up to 5 products the customer has not bought, from co-purchases, with reasons",
+                    tag: "analytics", parameters: [id], responses: ["200": ok("Recommendations")],
+                    errorStatuses: [401, 404]),
+            ],
+            "/api/v1/analytics/churn-warnings": [
+                "get": operation(
+                    "listChurnWarnings", "Customers at risk of churning, the most value at risk first", tag: "analytics",
+                    parameters: [limit, cursor,
+                                 query("min_risk", "Only risks at least this (0 to 1, default 0.7).",
+                                       schema: ["type": "number", "minimum": 0, "maximum": 1])],
+                    responses: ["200": ok("ChurnWarningPage")], errorStatuses: [400, 401]),
+            ],
+            "/api/v1/analytics/model": [
+                "get": operation(
+                    "getValueModel", "The fitted BG/NBD and Gamma-Gamma parameters (404 before the first recompute)",
+                    tag: "analytics", responses: ["200": ok("ValueModel")], errorStatuses: [401, 404]),
             ],
             "/api/v1/me": [
                 "get": operation("me", "The user behind the token", tag: "users",

@@ -216,7 +216,9 @@ enum OpenAPISchemas {
         ],
     ]
 
-    static let all: JSONValue = [
+    static let all: JSONValue = .object(base.merging(analytics) { first, _ in first })
+
+    private static let base: [String: JSONValue] = [
         "CustomerInput": customerFields(required: ["name"]),
         "CustomerPatch": customerPatch,
         "Customer": customer,
@@ -356,7 +358,9 @@ enum OpenAPISchemas {
         ],
         "RecomputeReport": [
             "type": "object",
-            "required": ["as_of", "examined", "stage_changed", "interactions_changed", "events", "duration_ms"],
+            "required": [
+                "as_of", "examined", "stage_changed", "interactions_changed", "events", "analytics", "duration_ms",
+            ],
             "properties": [
                 "as_of": time,
                 "examined": ["type": "integer", "minimum": 0, "description": "Customers looked at."],
@@ -366,6 +370,7 @@ enum OpenAPISchemas {
                     "description": "Customers whose 90-day interaction counts changed.",
                 ],
                 "events": ["type": "integer", "minimum": 0, "description": "`status` events written."],
+                "analytics": ref("AnalyticsReport"),
                 "duration_ms": ["type": "integer", "minimum": 0],
             ],
         ],

@@ -2,8 +2,9 @@ import FluentKit
 import SQLKit
 
 /// What the analytics engine derives: each customer's value (`customer_values`, one row per customer with a purchase,
-/// keyed by number like `customer_stats`, with a digest of its values so a run rewrites only the rows that change), the fitted models (`value_models`, one row per fit, the newest in use) and
-/// the product affinities recommendations come from (`product_affinities`, replaced by each run).
+/// keyed by number like `customer_stats`, with a digest of its values so that a run rewrites only the rows that
+/// change), the fitted models (`value_models`, one row per fit, the newest in use) and the product affinities that
+/// recommendations come from (`product_affinities`, replaced by each run).
 struct M0012_CreateCustomerValues: AsyncMigration {
     var name: String { "M0012_CreateCustomerValues" }
 
@@ -41,7 +42,7 @@ struct M0012_CreateCustomerValues: AsyncMigration {
             .field("id", .int64, .identifier(auto: true))
             .field("version", .int64, .required)
             .field("fitted_at", .datetime, .required)
-            .field("digest", .int64, .required)
+            .field("as_of", .datetime, .required)
             .field("time_unit_days", .int64, .required)
             .field("customers", .int64, .required)
             .field("repeat_customers", .int64, .required)
