@@ -21,7 +21,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 BINARY = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/rapport")
 FAILURES = []
 
@@ -176,20 +178,32 @@ def main():
                     families = query(target, demo_env, "SELECT DISTINCT family FROM customer_events")
                     check({row[0] for row in families} == {"info", "status", "transaction", "relationship"},
                           "the demo business has events of every family")
+                    scored = int(query(target, demo_env, "SELECT COUNT(*) FROM customer_values")[0][0])
+                    buyers = int(query(target, demo_env, "SELECT COUNT(*) FROM customer_stats WHERE orders_count > 0")[0][0])
+                    check(scored == buyers and scored > 0, "the demo scores every customer who bought")
                     result = run("recompute", *target, env=demo_env)
-                    check(result.returncode == 0 and "300 customers" in result.stdout and ", 0 events" in result.stdout,
+                    summary = figures(result.stdout)
+                    check(result.returncode == 0 and summary.get("customers judged (lifecycle)") == "300"
+                          and summary.get("stage events") == "0" and summary.get("values written / removed") == "0 / 0"
+                          and summary.get("value events (classes, shifts)") == "0",
                           "recompute right after the demo changes nothing")
                     result = run("recompute", "--as-of", "2099-01-01T00:00:00Z", *target, env=demo_env)
-                    check(result.returncode == 0 and ", 0 events" not in result.stdout,
+                    summary = figures(result.stdout)
+                    check(result.returncode == 0 and summary.get("stage events") != "0"
+                          and summary.get("values written / removed", "0 / 0") != "0 / 0",
                           "recompute far in the future moves customers on")
                     result = run("recompute", "--as-of", "2099-01-01T00:00:00Z", *target, env=demo_env)
-                    check(result.returncode == 0 and ", 0 events" in result.stdout, "recompute again writes nothing")
+                    summary = figures(result.stdout)
+                    check(result.returncode == 0 and summary.get("stage events") == "0"
+                          and summary.get("values written / removed") == "0 / 0", "recompute again writes nothing")
                     result = run("recompute", "--as-of", "tomorrow", *target, env=demo_env)
                     check(result.returncode != 0 and "--as-of" in result.stderr, "recompute rejects a bad --as-of")
             finally:
                 cleanup()
         check(len(demo_rows) == 2 and demo_rows[0] == demo_rows[1] and len(demo_rows[0]) == 300,
               "the demo is the same for the same seed")
+
+        analytics_checks(folder)
 
         # Fuzz every operation from the OpenAPI document: no 500s, and every response matches the document.
         if shutil.which("schemathesis"):
@@ -217,6 +231,50 @@ def main():
         print(f"cli smoke: {len(FAILURES)} failed: {FAILURES}")
         sys.exit(1)
     print("cli smoke: all checks passed")
+
+
+def figures(output):
+    """The `| figure | value |` rows of a summary table, by figure."""
+    rows = {}
+    for line in output.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) == 2:
+            rows[cells[0]] = cells[1]
+    return rows
+
+
+def analytics_checks(folder):
+    """`rapport analytics fit|score` on the CDNOW fixture (no database), and its refusals of bad input."""
+    fixture = str(ROOT / "Tests/RapportAnalyticsTests/Fixtures/cdnow_sample_transactions.csv")
+    calibration = ["--transactions", fixture, "--as-of", "1997-09-30", "--time-unit", "week"]
+    result = run("analytics", "fit", *calibration, "--json")
+    published = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "gamma": 15.44}
+    try:
+        fit = json.loads(result.stdout)
+        fitted = {**fit["bgnbd"], **fit["gamma_gamma"]}
+        close = all(abs(fitted[name] - value) / value < 0.005 for name, value in published.items())
+    except (ValueError, KeyError, TypeError):
+        fit, close = {}, False
+    check(result.returncode == 0 and close and fit.get("customers") == 2357 and fit.get("time_unit") == "week",
+          "analytics fit reproduces the published CDNOW parameters")
+    scores = os.path.join(folder, "scores.csv")
+    result = run("analytics", "score", *calibration, "--out", scores)
+    with open(scores, encoding="utf-8") as file:
+        lines = file.read().splitlines()
+    check(result.returncode == 0 and len(lines) == 2358 and lines[0].startswith("customer_id,x,t_x,T,monetary_value,"
+                                                                                "p_alive,expected_purchases_30"),
+          "analytics score writes one row per customer")
+    bad = os.path.join(folder, "bad.csv")
+    with open(bad, "w", encoding="utf-8") as file:
+        file.write("customer_id,date,amount\n1,2025-01-02,10\n2,2025-02-30,5\n")
+    for arguments, needle, what in [
+        (["--transactions", os.path.join(folder, "missing.csv")], "--transactions", "a missing file"),
+        (["--transactions", bad], "line 3: date '2025-02-30'", "an impossible date, by line"),
+        (["--transactions", fixture, "--time-unit", "month"], "--time-unit", "an unknown time unit"),
+        (["--transactions", fixture, "--as-of", "yesterday"], "--as-of", "a bad --as-of"),
+    ]:
+        result = run("analytics", "fit", *arguments)
+        check(result.returncode != 0 and needle in result.stderr, f"analytics fit refuses {what}")
 
 
 def fresh_target(folder, name, env):

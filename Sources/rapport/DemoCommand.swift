@@ -48,10 +48,12 @@ struct DemoCommand: AsyncParsableCommand {
                     """)
             }
             let store = app.rapportDatabase
-            let counts = try await DemoLoader(
+            let loader = DemoLoader(
                 store: store, engine: app.lifecycleEngine, customers: customers, seed: seed, years: years,
-                end: end.flatMap(RFC3339.parse) ?? DemoLoader.defaultEnd(now: store.clock.now()), batch: batch
-            ).load(showingProgress: true)
+                end: end.flatMap(RFC3339.parse) ?? DemoLoader.defaultEnd(now: store.clock.now()), batch: batch)
+            let counts = try await loader.load(showingProgress: true)
+            let values = try await loader.recompute(with: Recompute(app))
+            Terminal.emit("Values: \(values.scored) customers scored\(values.skipped.map { " (\($0))" } ?? "").")
             Terminal.emit("""
                 Demo business written: \(counts.customers) customers, \(counts.transactions) transactions, \
                 \(counts.interactions) interactions, \(counts.events) events.
@@ -75,6 +77,12 @@ struct DemoLoader {
     /// their creation time) repeat too.
     static func defaultEnd(now: Date) -> Date {
         BusinessDay.start(of: BusinessDay.number(of: now))
+    }
+
+    /// Fits the value model and scores everyone as of the history's end, then judges stages with it: a demo database
+    /// shows values at once, and a recompute right after it changes nothing.
+    func recompute(with recompute: Recompute) async throws -> ValueReport {
+        try await recompute.run(at: min(end, store.clock.now())).values
     }
 
     /// Writes the whole business. Batches are written in order, but each is generated and prepared while the one

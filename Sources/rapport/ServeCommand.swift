@@ -29,10 +29,11 @@ struct ServeCommand: AsyncParsableCommand {
             if demo, !(try await CustomerRepository(app.rapportDatabase).hasAny()) {
                 Terminal.emit("Loading the demo business into the fresh database…")
                 let store = app.rapportDatabase
-                let counts = try await DemoLoader(
+                let loader = DemoLoader(
                     store: store, engine: app.lifecycleEngine, customers: 2000, seed: 42, years: 2,
-                    end: DemoLoader.defaultEnd(now: store.clock.now()), batch: 250
-                ).load(showingProgress: true)
+                    end: DemoLoader.defaultEnd(now: store.clock.now()), batch: 250)
+                let counts = try await loader.load(showingProgress: true)
+                _ = try await loader.recompute(with: Recompute(app))
                 Terminal.emit("Demo business loaded: \(counts.customers) customers, \(counts.transactions) transactions.")
             }
             if settings.dailyRecompute { app.lifecycle.use(DailyRecompute()) }
