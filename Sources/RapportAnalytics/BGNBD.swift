@@ -75,8 +75,16 @@ public enum BGNBD {
     }
 
     /// The log-likelihood of grouped data and its gradient with respect to the log-parameters (log r, log α,
-    /// log a, log b).
+    /// log a, log b), summed over chunks of the groups on every core.
     public static func logLikelihood(_ parameters: BGNBDParameters, _ data: Data) -> (Double, [Double]) {
+        let sums = Parallel.sum(count: data.x.count, width: 5) { range in
+            partialLogLikelihood(parameters, data, range)
+        }
+        return (sums[0], Array(sums.dropFirst()))
+    }
+
+    /// The log-likelihood and its gradient over some groups, as [value, ∂/∂log r, ∂/∂log α, ∂/∂log a, ∂/∂log b].
+    static func partialLogLikelihood(_ parameters: BGNBDParameters, _ data: Data, _ range: Range<Int>) -> [Double] {
         let (r, alpha, a, b) = (parameters.r, parameters.alpha, parameters.a, parameters.b)
         let logAlpha = log(alpha)
         let (lgR, psiR) = (SpecialFunctions.logGamma(r), SpecialFunctions.digamma(r))
@@ -86,7 +94,7 @@ public enum BGNBD {
         var (gr, galpha, ga, gb) = (0.0, 0.0, 0.0, 0.0)
         var currentX = -1.0
         var base = 0.0, baseR = 0.0, baseA = 0.0, baseB = 0.0
-        for group in data.x.indices {
+        for group in range {
             let x = data.x[group]
             if x != currentX {
                 currentX = x
@@ -126,7 +134,7 @@ public enum BGNBD {
             ga += w * da
             gb += w * db
         }
-        return (total, [gr * r, galpha * alpha, ga * a, gb * b])
+        return [total, gr * r, galpha * alpha, ga * a, gb * b]
     }
 }
 

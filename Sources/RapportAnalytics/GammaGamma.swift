@@ -61,8 +61,17 @@ public enum GammaGamma {
                    logLikelihood: -result.value * total, iterations: result.iterations, converged: result.converged)
     }
 
-    /// The log-likelihood and its gradient with respect to (log p, log q, log γ).
+    /// The log-likelihood and its gradient with respect to (log p, log q, log γ), summed over chunks of the customers
+    /// on every core.
     public static func logLikelihood(_ parameters: GammaGammaParameters, _ data: Data) -> (Double, [Double]) {
+        let sums = Parallel.sum(count: data.x.count, width: 4) { range in
+            partialLogLikelihood(parameters, data, range)
+        }
+        return (sums[0], Array(sums.dropFirst()))
+    }
+
+    /// The log-likelihood and its gradient over some customers, as [value, ∂/∂log p, ∂/∂log q, ∂/∂log γ].
+    static func partialLogLikelihood(_ parameters: GammaGammaParameters, _ data: Data, _ range: Range<Int>) -> [Double] {
         let (p, q, gamma) = (parameters.p, parameters.q, parameters.gamma)
         let logGammaQ = SpecialFunctions.logGamma(q)
         let psiQ = SpecialFunctions.digamma(q)
@@ -71,7 +80,7 @@ public enum GammaGamma {
         var (gp, gq, gg) = (0.0, 0.0, 0.0)
         var currentX = -1.0
         var base = 0.0, psiPXQ = 0.0, psiPX = 0.0
-        for row in data.x.indices {
+        for row in range {
             let x = data.x[row]
             if x != currentX {
                 currentX = x
@@ -86,7 +95,7 @@ public enum GammaGamma {
             gq += psiPXQ - psiQ + logScale - logTotal
             gg += q / gamma - (p * x + q) / (x * m + gamma)
         }
-        return (total, [gp * p, gq * q, gg * gamma])
+        return [total, gp * p, gq * q, gg * gamma]
     }
 }
 

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import RapportCore
 
@@ -53,11 +52,9 @@ public struct ValueEngine: Sendable {
         let count = histories.customerCount
         let fallbackSpend = Self.meanRepeatSpend(histories)
         var scores = [ModelScore?](repeating: nil, count: count)
-        let chunks = max(1, min(count / 2048, ProcessInfo.processInfo.activeProcessorCount * 4))
         scores.withUnsafeMutableBufferPointer { buffer in
             let output = UnsafeSendableBuffer(buffer)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let range = (count * chunk / chunks)..<(count * (chunk + 1) / chunks)
+            Parallel.forEachChunk(count: count) { range in
                 for index in range {
                     output[index] = score(histories, customer: index, model: model, fallbackSpend: fallbackSpend)
                 }
@@ -183,19 +180,5 @@ public struct ValueEngine: Sendable {
 
     static func days(_ value: Double) -> String {
         value.rounded() == value ? days(Int(value)) : String(format: "%.1f days", value)
-    }
-}
-
-/// A buffer the chunks of a `concurrentPerform` write to, each its own indices.
-private struct UnsafeSendableBuffer<Element>: @unchecked Sendable {
-    let base: UnsafeMutableBufferPointer<Element>
-
-    init(_ base: UnsafeMutableBufferPointer<Element>) {
-        self.base = base
-    }
-
-    subscript(index: Int) -> Element {
-        get { base[index] }
-        nonmutating set { base[index] = newValue }
     }
 }

@@ -137,23 +137,11 @@ struct AnalyticsScoreCommand: AsyncParsableCommand {
             let handle = FileHandle(forWritingAtPath: out)
         else { throw ValidationError("--out: cannot write \(out)") }
         defer { try? handle.close() }
-        let unit = Double(model.timeUnitDays)
-        var text = "customer_id,x,t_x,T,monetary_value,p_alive,expected_purchases_30,expected_purchases_90,"
-            + "expected_purchases_365,expected_spend,clv\n"
-        var written = 0
-        for (index, score) in scores.enumerated() {
-            guard let score else { continue }
-            let summary = score.summary
-            text += "\(Self.field(csv.customerIDs[index])),\(summary.x),\(Double(summary.daysFirstToLast) / unit),"
-                + "\(Double(summary.daysObserved) / unit),\(summary.meanRepeatAmount),\(score.pAlive),"
-                + "\(score.expected30),\(score.expected90),\(score.expected365),\(score.expectedSpend),\(score.clv)\n"
-            written += 1
-            if text.utf8.count > 1 << 20 {
-                handle.write(Data(text.utf8))
-                text = ""
-            }
+        handle.write(Data(ScoresCSV.header.utf8))
+        for piece in ScoresCSV.pieces(customerIDs: csv.customerIDs, scores: scores, timeUnitDays: model.timeUnitDays) {
+            handle.write(Data(piece.utf8))
         }
-        handle.write(Data(text.utf8))
+        let written = scores.count { $0 != nil }
         FileHandle.standardError.write(Data("""
             Scored \(written) customers as of \(RFC3339.format(model.asOf).prefix(10)) in \
             \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(out)
@@ -161,9 +149,4 @@ struct AnalyticsScoreCommand: AsyncParsableCommand {
             """.utf8))
     }
 
-    /// A CSV field, quoted when it must be.
-    static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
 }
