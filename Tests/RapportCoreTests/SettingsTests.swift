@@ -67,4 +67,31 @@ struct SettingsTests {
                 && problems.contains { $0.contains("RAPPORT_CHURN_MIN_DAYS") && $0.contains("more than") }
         }
     }
+
+    @Test("analytics settings: defaults, environment, and every rejected value named")
+    func analyticsSettings() throws {
+        #expect(try Settings.resolve(flags: [:], environment: [:]).analytics == AnalyticsSettings())
+        let custom = try Settings.resolve(flags: [:], environment: [
+            "RAPPORT_ANALYTICS_TIME_UNIT": "Week", "RAPPORT_ABC_A_SHARE": "0.7", "RAPPORT_CHURN_P_ALIVE": "0.1",
+            "RAPPORT_RFM_WINDOW_DAYS": "180",
+        ])
+        #expect(custom.analytics.timeUnitDays == 7)
+        #expect(custom.analytics.abcAShare == 0.7)
+        #expect(custom.analytics.churnPAlive == 0.1)
+        #expect(custom.analytics.rfmWindowDays == 180)
+        #expect {
+            try Settings.resolve(flags: [:], environment: [
+                "RAPPORT_ANALYTICS_TIME_UNIT": "month", "RAPPORT_ABC_A_SHARE": "0.9", "RAPPORT_ABC_B_SHARE": "0.85",
+                "RAPPORT_CLV_DISCOUNT_RATE": "-0.1", "RAPPORT_CHURN_P_ALIVE": "2", "RAPPORT_SHIFT_MIN_PURCHASES": "1",
+            ])
+        } throws: { error in
+            let problems = (error as? SettingsError)?.problems ?? []
+            return problems.count == 5
+                && problems.contains { $0.contains("RAPPORT_ANALYTICS_TIME_UNIT") }
+                && problems.contains { $0.contains("RAPPORT_ABC_B_SHARE") && $0.contains("more than") }
+                && problems.contains { $0.contains("RAPPORT_CLV_DISCOUNT_RATE") }
+                && problems.contains { $0.contains("RAPPORT_CHURN_P_ALIVE") }
+                && problems.contains { $0.contains("RAPPORT_SHIFT_MIN_PURCHASES") }
+        }
+    }
 }
