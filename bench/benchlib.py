@@ -92,15 +92,32 @@ def build(no_build: bool) -> Path:
 def run_rapport(binary: Path, arguments: list[str], env: dict[str, str], what: str) -> tuple[str, float]:
     """Runs `rapport ARGUMENTS`: its stderr (progress bar, logs) goes to our stderr, its stdout is returned (and
     echoed to our stderr) with the wall-clock seconds. Raises RunFailed on a non-zero exit."""
+    output, seconds, _ = run_rapport_measured(binary, arguments, env, what)
+    return output, seconds
+
+
+def run_rapport_measured(binary: Path, arguments: list[str], env: dict[str, str],
+                         what: str) -> tuple[str, float, int]:
+    """As run_rapport, and also the command's peak RSS in bytes: `ru_maxrss` from wait4 (KiB on Linux), the
+    child's own, so it is not mixed up with ours or another child's."""
     started = time.monotonic()
-    result = subprocess.run([str(binary), *arguments], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen([str(binary), *arguments], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        stdout = process.stdout.read()
+        process.stdout.close()
+        _, status, usage = os.wait4(process.pid, 0)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
     seconds = time.monotonic() - started
-    output = result.stdout.strip()
+    process.returncode = returncode = os.waitstatus_to_exitcode(status)  # reaped: Popen must not wait again
+    output = stdout.strip()
     if output:
         print(output, file=sys.stderr, flush=True)
-    if result.returncode != 0:
-        raise RunFailed(f"{what} failed (exit {result.returncode})" + (f": {output[-500:]}" if output else ""))
-    return output, seconds
+    if returncode != 0:
+        raise RunFailed(f"{what} failed (exit {returncode})" + (f": {output[-500:]}" if output else ""))
+    return output, seconds, usage.ru_maxrss * 1024
 
 
 DEMO_LINE = re.compile(r"Demo business written: (\d+) customers, (\d+) transactions, (\d+) interactions, "
@@ -108,7 +125,8 @@ DEMO_LINE = re.compile(r"Demo business written: (\d+) customers, (\d+) transacti
 
 
 def parse_demo(output: str) -> dict[str, int]:
-    """The counts from `rapport demo`'s last line."""
+    """The counts from `rapport demo`'s last line (found anywhere in OUTPUT, so the `Values: …` line before it, or
+    none, does not matter)."""
     match = DEMO_LINE.search(output)
     if not match:
         raise RunFailed(f"cannot parse rapport demo's output: {output[-300:]!r}")
@@ -146,7 +164,8 @@ def demo_path(size: int) -> Path:
 
 
 def demo_record(path: Path) -> Path:
-    """Beside each demo database: how it was generated (the `rapport demo` line, seconds, when)."""
+    """Beside each demo database: how it was generated (the `rapport demo` line, its whole stdout, seconds, when;
+    records written before "output" was added lack it)."""
     return path.with_suffix(".json")
 
 
@@ -189,8 +208,8 @@ def prepare_demo_database(binary: Path, size: int, fresh: bool) -> tuple[Path, f
     except BaseException:
         remove_database(path)  # a partial database must not be mistaken for a complete one
         raise
-    line = line.splitlines()[-1]
-    record.write_text(json.dumps({"customers": size, "seconds": round(seconds, 3), "line": line,
+    output, line = line, line.splitlines()[-1]
+    record.write_text(json.dumps({"customers": size, "seconds": round(seconds, 3), "line": line, "output": output,
                                   "generated_at": datetime.now(timezone.utc).isoformat()}) + "\n")
     log(f"generated {size:,} customers in {seconds:.1f}s ({size / seconds:,.0f} customers/s)")
     return path, seconds, line

@@ -45,19 +45,20 @@ struct LifecycleController: RouteCollection {
         let instant = asOf ?? request.rapport.clock.now()
         let started = Date()
         let (values, report) = try await Recompute(store: try request.store, services: request.rapport).run(at: instant)
+        let analytics: JSONValue = .object([
+            "scored": .number(Double(values.scored)),
+            "values_written": .number(Double(values.written)),
+            "values_removed": .number(Double(values.removed)),
+            "events": .number(Double(values.events)),
+            "skipped": values.skipped.map(JSONValue.string) ?? .null,
+        ])
         return try APIJSON.response(JSONValue.object([
             "as_of": .string(RFC3339.format(instant)),
             "examined": .number(Double(report.examined)),
             "stage_changed": .number(Double(report.stageChanged)),
             "interactions_changed": .number(Double(report.interactionsChanged)),
             "events": .number(Double(report.events)),
-            "analytics": .object([
-                "scored": .number(Double(values.scored)),
-                "values_written": .number(Double(values.written)),
-                "values_removed": .number(Double(values.removed)),
-                "events": .number(Double(values.events)),
-                "skipped": values.skipped.map(JSONValue.string) ?? .null,
-            ]),
+            "analytics": analytics,
             "duration_ms": .number((Date().timeIntervalSince(started) * 1000).rounded()),
         ]))
     }
