@@ -264,6 +264,18 @@ def analytics_checks(folder):
     check(result.returncode == 0 and len(lines) == 2358 and lines[0].startswith("customer_id,x,t_x,T,monetary_value,"
                                                                                 "p_alive,expected_purchases_30"),
           "analytics score writes one row per customer")
+    model = os.path.join(folder, "model.json")
+    with open(model, "w", encoding="utf-8") as file:
+        file.write(run("analytics", "fit", *calibration, "--json").stdout)
+    again = os.path.join(folder, "scores-again.csv")
+    result = run("analytics", "score", "--transactions", fixture, "--model", model, "--out", again)
+    with open(again, encoding="utf-8") as file:
+        check(result.returncode == 0 and file.read().splitlines() == lines,
+              "analytics score --model scores as a fresh fit does")
+    with open(model, "w", encoding="utf-8") as file:
+        file.write('{"bgnbd": {"r": -1}}')
+    result = run("analytics", "score", "--transactions", fixture, "--model", model, "--out", again)
+    check(result.returncode != 0 and "bgnbd.r" in result.stderr, "analytics score refuses a broken --model, by field")
     bad = os.path.join(folder, "bad.csv")
     with open(bad, "w", encoding="utf-8") as file:
         file.write("customer_id,date,amount\n1,2025-01-02,10\n2,2025-02-30,5\n")

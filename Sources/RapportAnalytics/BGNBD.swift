@@ -14,27 +14,45 @@ public enum BGNBD {
 
         /// Groups customers' summaries; times are divided by `timeUnitDays`.
         public init(_ summaries: some Sequence<RepeatSummary>, timeUnitDays: Int) {
-            var groups: [UInt64: Int] = [:]
-            for summary in summaries {
-                // x < 2^20 and both spans < 2^22 days, so the triple packs into one key.
-                let key = UInt64(min(summary.x, (1 << 20) - 1)) << 44
+            // x < 2^20 and both spans < 2^22 days, so the triple packs into one key; sorted, equal keys are
+            // neighbours (and ordered by x, so the log-likelihood computes the terms in x alone once per x).
+            var keys = summaries.map { summary in
+                UInt64(min(summary.x, (1 << 20) - 1)) << 44
                     | UInt64(summary.daysFirstToLast & ((1 << 22) - 1)) << 22
                     | UInt64(summary.daysObserved & ((1 << 22) - 1))
-                groups[key, default: 0] += 1
             }
-            // Ordered by x, so the log-likelihood computes the terms that depend on x alone once per x.
+            keys.sort()
             let unit = Double(timeUnitDays)
-            for (key, count) in groups.sorted(by: { $0.key < $1.key }) {
+            var index = 0
+            while index < keys.count {
+                let key = keys[index]
+                var end = index + 1
+                while end < keys.count, keys[end] == key { end += 1 }
                 x.append(Double(key >> 44))
                 tx.append(Double((key >> 22) & ((1 << 22) - 1)) / unit)
                 T.append(Double(key & ((1 << 22) - 1)) / unit)
-                weight.append(Double(count))
+                weight.append(Double(end - index))
+                index = end
             }
         }
 
         /// Customers.
         public var customers: Double { weight.reduce(0, +) }
+
+        /// Every `step`-th group: a cheap stand-in for the whole, to start a fit near its end.
+        func sample(every step: Int) -> Data {
+            var sample = self
+            let kept = Swift.stride(from: 0, to: x.count, by: step)
+            sample.x = kept.map { x[$0] }
+            sample.tx = kept.map { tx[$0] }
+            sample.T = kept.map { T[$0] }
+            sample.weight = kept.map { weight[$0] }
+            return sample
+        }
     }
+
+    /// Groups beyond which a fit starts on a subsample of about this many.
+    static let sampleSize = 20_000
 
     /// The fitted parameters and the log-likelihood at them.
     public struct Fit: Sendable {
@@ -61,14 +79,19 @@ public enum BGNBD {
             BGNBDParameters(r: Minimizer.bounded(point[0], cap: caps[0]), alpha: Minimizer.bounded(point[1], cap: caps[1]),
                             a: Minimizer.bounded(point[2], cap: caps[2]), b: Minimizer.bounded(point[3], cap: caps[3]))
         }
-        let result = Minimizer.bfgs(from: start) { point in
-            let current = parameters(point)
-            let (value, gradient) = logLikelihood(current, data)
-            let values = [current.r, current.alpha, current.a, current.b]
-            return (-value / total, gradient.indices.map {
-                -gradient[$0] * Minimizer.boundedSlope(values[$0], cap: caps[$0]) / total
-            })
+        func objective(_ data: Data) -> ([Double]) -> (value: Double, gradient: [Double]) {
+            let total = data.customers
+            return { point in
+                let current = parameters(point)
+                let (value, gradient) = logLikelihood(current, data)
+                let values = [current.r, current.alpha, current.a, current.b]
+                return (-value / total, gradient.indices.map {
+                    -gradient[$0] * Minimizer.boundedSlope(values[$0], cap: caps[$0]) / total
+                })
+            }
         }
+        let sample = data.x.count > 4 * sampleSize ? data.sample(every: data.x.count / sampleSize) : nil
+        let result = Minimizer.warmStarted(from: start, sample: sample.map(objective), full: objective(data))
         let parameters = parameters(result.point)
         return Fit(parameters: parameters, logLikelihood: -result.value * total, iterations: result.iterations,
                    converged: result.converged)

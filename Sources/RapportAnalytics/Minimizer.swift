@@ -10,24 +10,45 @@ enum Minimizer {
         let value: Double
         let iterations: Int
         let converged: Bool
+        /// The final estimate of the inverse Hessian: a good start for a refit on more data.
+        let inverseHessian: [[Double]]
+    }
+
+    /// Minimises `full` starting from the minimum of `sample`, a cheaper approximation of it (the same model on a
+    /// subsample): the subsample's point and curvature carry over, so the full data is evaluated a few times instead
+    /// of dozens.
+    static func warmStarted(
+        from start: [Double], sample: (([Double]) -> (value: Double, gradient: [Double]))?,
+        full: ([Double]) -> (value: Double, gradient: [Double])
+    ) -> Result {
+        guard let sample else { return bfgs(from: start, objective: full) }
+        let rough = bfgs(from: start, gradientTolerance: 1e-6, objective: sample)
+        guard rough.point.allSatisfy(\.isFinite), full(rough.point).value.isFinite else {
+            return bfgs(from: start, objective: full)
+        }
+        return bfgs(from: rough.point, inverseHessian: rough.inverseHessian, objective: full)
     }
 
     /// Minimises `objective` (value and gradient) from `start`. Non-finite values are treated as "too far": the step
     /// shrinks until the function is finite again.
     static func bfgs(
-        from start: [Double], gradientTolerance: Double = 1e-10, maxIterations: Int = 1000,
+        from start: [Double], inverseHessian initialInverseHessian: [[Double]]? = nil,
+        gradientTolerance: Double = 1e-9, maxIterations: Int = 1000,
         objective: ([Double]) -> (value: Double, gradient: [Double])
     ) -> Result {
         let n = start.count
         var point = start
         var (value, gradient) = objective(point)
         precondition(value.isFinite, "the objective is not finite at the starting point")
-        var inverseHessian = identity(n)
+        var inverseHessian = initialInverseHessian ?? identity(n)
         var iteration = 0
         var stalls = 0
         while iteration < maxIterations {
             iteration += 1
-            if gradient.map(abs).max()! < gradientTolerance { return Result(point: point, value: value, iterations: iteration, converged: true) }
+            if gradient.map(abs).max()! < gradientTolerance {
+                return Result(point: point, value: value, iterations: iteration, converged: true,
+                              inverseHessian: inverseHessian)
+            }
             var direction = multiply(inverseHessian, gradient).map { -$0 }
             var slope = dot(direction, gradient)
             if slope >= 0 {
@@ -68,7 +89,8 @@ enum Minimizer {
             }
         }
         let converged = gradient.map(abs).max()! < gradientTolerance * 1e3
-        return Result(point: point, value: value, iterations: iteration, converged: converged)
+        return Result(point: point, value: value, iterations: iteration, converged: converged,
+                      inverseHessian: inverseHessian)
     }
 
     /// A parameter as a smooth, increasing function of a free variable θ, bounded by `cap`: ≈ e^θ well below the cap.

@@ -15,6 +15,16 @@ public struct PurchaseColumns: Sendable {
         amount.reserveCapacity(capacity)
     }
 
+    /// Columns made whole: three arrays of equal length.
+    public init(customer: [Int32], day: [Int32], amount: [Double], customerCount: Int) {
+        precondition(customer.count == day.count && day.count == amount.count, "columns of different lengths")
+        precondition(customer.allSatisfy { $0 >= 0 && Int($0) < customerCount }, "customer index out of range")
+        self.customer = customer
+        self.day = day
+        self.amount = amount
+        self.customerCount = customerCount
+    }
+
     /// Adds one purchase (or refund).
     public mutating func append(customer index: Int, day: Int, amount: Double) {
         precondition(index >= 0 && index < customerCount, "customer index out of range")

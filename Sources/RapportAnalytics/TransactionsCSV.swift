@@ -64,6 +64,8 @@ public struct TransactionsCSV: Sendable {
         let needed = max(idColumn, dateColumn, amountColumn)
         var lineNumber = 1
         var ranges = [Range<Int>](repeating: 0..<0, count: names.count)
+        var lastID = 0..<0
+        numberIndex.reserveCapacity(estimate / 2)
         while let line = nextLine() {
             lineNumber += 1
             if line.isEmpty { continue }
@@ -76,37 +78,48 @@ public struct TransactionsCSV: Sendable {
                 fieldCount += 1
                 start = index + 1
             }
-            var id: String? = nil, dateText: Substring, amountText: Substring
-            var idRange: Range<Int>? = nil
             if quoted {
                 let values = fields(of: Substring(text(line)))
                 guard values.count > needed else {
                     throw .invalidInput("line \(lineNumber): expected \(names.count) fields, found \(values.count)")
                 }
-                id = String(values[idColumn])
-                dateText = values[dateColumn]
-                amountText = values[amountColumn]
-            } else {
-                if fieldCount < ranges.count { ranges[fieldCount] = start..<line.upperBound }
-                fieldCount += 1
-                guard fieldCount > needed else {
-                    throw .invalidInput("line \(lineNumber): expected \(names.count) fields, found \(fieldCount)")
-                }
-                idRange = ranges[idColumn]
-                dateText = Substring(text(ranges[dateColumn]))
-                amountText = Substring(text(ranges[amountColumn]))
+                let (day, amount) = try Self.dateAndAmount(values[dateColumn], values[amountColumn], line: lineNumber)
+                let key = String(values[idColumn])
+                guard !key.isEmpty else { throw .invalidInput("line \(lineNumber): customer_id is empty") }
+                let index = textIndex[key] ?? {
+                    let index = Int32(ids.count)
+                    textIndex[key] = index
+                    ids.append(key)
+                    return index
+                }()
+                customer.append(index)
+                days.append(Int32(day))
+                amounts.append(amount)
+                lastDay = max(lastDay, day)
+                lastID = 0..<0
+                continue
             }
-            guard let day = Self.day(dateText) else {
-                throw .invalidInput("line \(lineNumber): date '\(dateText)' is not a YYYY-MM-DD date")
+            if fieldCount < ranges.count { ranges[fieldCount] = start..<line.upperBound }
+            fieldCount += 1
+            guard fieldCount > needed else {
+                throw .invalidInput("line \(lineNumber): expected \(names.count) fields, found \(fieldCount)")
             }
-            let trimmed = amountText.first == " " || amountText.last == " "
-                ? Substring(amountText.trimmingCharacters(in: .whitespaces)) : amountText
-            guard let amount = Double(trimmed), amount.isFinite else {
-                throw .invalidInput("line \(lineNumber): amount '\(amountText)' is not a number")
+            let dateRange = ranges[dateColumn], amountRange = ranges[amountColumn]
+            var day = Self.day(bytes[dateRange])
+            var amount = Self.decimal(bytes[amountRange])
+            if day == nil || amount == nil {
+                (day, amount) = try Self.dateAndAmount(Substring(text(dateRange)), Substring(text(amountRange)),
+                                                       line: lineNumber)
             }
-            // Whole-number IDs without leading zeros (the usual case) are looked up as numbers, without a string.
-            var index: Int32
-            if let idRange, let number = Self.plainNumber(bytes[idRange]) {
+            // Files are mostly grouped by customer: a row with the previous row's ID needs no lookup at all.
+            let idRange = ranges[idColumn]
+            let index: Int32
+            if !lastID.isEmpty, idRange.count == lastID.count,
+                memcmp(bytes.baseAddress! + idRange.lowerBound, bytes.baseAddress! + lastID.lowerBound, idRange.count) == 0
+            {
+                index = customer.last!
+            } else if let number = Self.plainNumber(bytes[idRange]) {
+                // Whole-number IDs without leading zeros (the usual case) are looked up as numbers, without a string.
                 if let known = numberIndex[number] {
                     index = known
                 } else {
@@ -115,7 +128,7 @@ public struct TransactionsCSV: Sendable {
                     ids.append(String(number))
                 }
             } else {
-                let key = id ?? text(idRange!)
+                let key = text(idRange)
                 guard !key.isEmpty else { throw .invalidInput("line \(lineNumber): customer_id is empty") }
                 if let known = textIndex[key] {
                     index = known
@@ -125,17 +138,63 @@ public struct TransactionsCSV: Sendable {
                     ids.append(key)
                 }
             }
+            lastID = idRange
+            let (rowDay, rowAmount) = (day!, amount!)
             customer.append(index)
-            days.append(Int32(day))
-            amounts.append(amount)
-            lastDay = max(lastDay, day)
+            days.append(Int32(rowDay))
+            amounts.append(rowAmount)
+            lastDay = max(lastDay, rowDay)
         }
         guard !customer.isEmpty else { throw .invalidInput("the file has no transactions") }
-        var columns = PurchaseColumns(customerCount: ids.count, reservingCapacity: customer.count)
-        for row in customer.indices {
-            columns.append(customer: Int(customer[row]), day: Int(days[row]), amount: amounts[row])
-        }
+        let columns = PurchaseColumns(customer: customer, day: days, amount: amounts, customerCount: ids.count)
         return TransactionsCSV(customerIDs: ids, columns: columns, lastDay: lastDay)
+    }
+
+    /// The date and amount of a row that the fast paths could not read, or the error naming the field.
+    private static func dateAndAmount(
+        _ dateText: Substring, _ amountText: Substring, line: Int
+    ) throws(AnalyticsError) -> (Int, Double) {
+        guard let day = day(dateText) else {
+            throw .invalidInput("line \(line): date '\(dateText)' is not a YYYY-MM-DD date")
+        }
+        let trimmed = amountText.trimmingCharacters(in: .whitespaces)
+        guard let amount = Double(trimmed), amount.isFinite else {
+            throw .invalidInput("line \(line): amount '\(amountText)' is not a number")
+        }
+        return (day, amount)
+    }
+
+    /// A plain decimal such as `-12.34` with at most 15 digits, exactly as `Double("-12.34")` reads it (an integer
+    /// of at most 15 digits and a power of ten are both exact, and one division rounds correctly); nil for anything
+    /// else, which the slow path then reads.
+    static func decimal(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Double? {
+        var mantissa: Int64 = 0
+        var digits = 0, fraction = -1
+        var negative = false
+        for (offset, byte) in zip(0..., bytes) {
+            if byte == UInt8(ascii: "-"), offset == 0 {
+                negative = true
+            } else if byte == UInt8(ascii: "."), fraction < 0 {
+                fraction = 0
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                mantissa = mantissa * 10 + Int64(byte - UInt8(ascii: "0"))
+                digits += 1
+                if fraction >= 0 { fraction += 1 }
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0, digits <= 15, fraction != 0 else { return nil }
+        let value = fraction > 0 ? Double(mantissa) / powersOfTen[fraction] : Double(mantissa)
+        return negative ? -value : value
+    }
+
+    private static let powersOfTen: [Double] = (0...15).map { pow(10, Double($0)) }
+
+    /// `day(_:)` straight from the bytes of a field.
+    static func day(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
+        guard bytes.count >= 10 else { return nil }
+        return day(Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes.prefix(10)), as: UTF8.self)))
     }
 
     /// The value of a field of 1 to 18 digits without a leading zero; nil for anything else.

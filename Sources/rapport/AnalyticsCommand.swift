@@ -32,8 +32,11 @@ struct AnalyticsInput: ParsableArguments {
         }
     }
 
-    /// The file read, its histories as of the end day, the engine and the fitted model.
-    func fit() throws -> (csv: TransactionsCSV, histories: PurchaseHistories, engine: ValueEngine, model: ValueModel) {
+    /// The file read, its histories as of the end day, the engine and the model: `model` when given (its as-of day
+    /// is the default end day), else one fitted now.
+    func fit(using model: ValueModel? = nil) throws
+        -> (csv: TransactionsCSV, histories: PurchaseHistories, engine: ValueEngine, model: ValueModel)
+    {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: transactions))
@@ -46,9 +49,12 @@ struct AnalyticsInput: ParsableArguments {
         } catch {
             throw ValidationError("\(transactions): \(error)")
         }
-        let endDay = asOf.flatMap { TransactionsCSV.day(Substring($0)) } ?? csv.lastDay
+        let endDay = asOf.flatMap { TransactionsCSV.day(Substring($0)) }
+            ?? model.map { BusinessDay.number(of: $0.asOf) } ?? csv.lastDay
         let histories = PurchaseHistories(csv.columns, through: endDay)
-        let engine = ValueEngine(settings: AnalyticsSettings(timeUnitDays: timeUnit == "week" ? 7 : 1))
+        let timeUnitDays = model?.timeUnitDays ?? (timeUnit == "week" ? 7 : 1)
+        let engine = ValueEngine(settings: AnalyticsSettings(timeUnitDays: timeUnitDays))
+        if let model { return (csv, histories, engine, model) }
         do {
             let model = try engine.fit(histories, asOf: BusinessDay.start(of: endDay), fittedAt: Date())
             return (csv, histories, engine, model)
@@ -75,22 +81,8 @@ struct AnalyticsFitCommand: AsyncParsableCommand {
         let asOf = RFC3339.format(model.asOf).prefix(10)
         let bgnbd = model.bgnbd
         if json {
-            var document: [String: JSONValue] = [
-                "time_unit": .string(model.timeUnitName), "as_of": .string(String(asOf)),
-                "customers": .number(Double(model.customers)),
-                "repeat_customers": .number(Double(model.repeatCustomers)),
-                "bgnbd": .object([
-                    "r": .number(bgnbd.r), "alpha": .number(bgnbd.alpha), "a": .number(bgnbd.a), "b": .number(bgnbd.b),
-                    "log_likelihood": .number(model.bgnbdLogLikelihood),
-                ]),
-                "seconds": .number((seconds * 1000).rounded() / 1000),
-            ]
-            if let spend = model.gammaGamma, let likelihood = model.gammaGammaLogLikelihood {
-                document["gamma_gamma"] = .object([
-                    "p": .number(spend.p), "q": .number(spend.q), "gamma": .number(spend.gamma),
-                    "log_likelihood": .number(likelihood),
-                ])
-            }
+            var document = model.json.objectValue ?? [:]
+            document["seconds"] = .number((seconds * 1000).rounded() / 1000)
             Terminal.emit(JSONValue.object(document).encodedText())
             return
         }
@@ -129,9 +121,27 @@ struct AnalyticsScoreCommand: AsyncParsableCommand {
     @Option(help: "Where to write the scores.")
     var out: String
 
+    @Option(help: """
+        Score with this model (the output of `fit --json`) instead of fitting again; its time unit applies and its \
+        as-of date is the default end.
+        """)
+    var model: String?
+
     func run() async throws {
         let started = Date()
-        let (csv, histories, engine, model) = try input.fit()
+        var given: ValueModel?
+        if let model {
+            do {
+                let data = try Data(contentsOf: URL(fileURLWithPath: model))
+                given = try ValueModel(json: try JSONValue.parse(data))
+            } catch let error as RapportCore.ValidationError {
+                throw ValidationError("--model: " + error.errors.map { "\($0.field): \($0.message)" }
+                    .joined(separator: "; "))
+            } catch {
+                throw ValidationError("--model: cannot read \(model) as a model from `fit --json`: \(error)")
+            }
+        }
+        let (csv, histories, engine, model) = try input.fit(using: given)
         let scores = engine.modelScores(histories, model: model)
         guard FileManager.default.createFile(atPath: out, contents: nil),
             let handle = FileHandle(forWritingAtPath: out)

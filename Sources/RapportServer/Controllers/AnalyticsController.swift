@@ -89,23 +89,8 @@ struct AnalyticsController: RouteCollection {
         guard let model = try await CustomerValueRepository(try request.store).latestModel() else {
             throw Problem(.notFound, type: ProblemType.notFound, detail: "no model yet: run a recompute first")
         }
-        var document: [String: JSONValue] = [
-            "version": .number(Double(model.version)), "fitted_at": .string(RFC3339.format(model.fittedAt)),
-            "as_of": .string(RFC3339.format(model.asOf)), "time_unit": .string(model.timeUnitName),
-            "money_unit": .string("minor units of \(request.rapport.settings.baseCurrency)"),
-            "customers": .number(Double(model.customers)), "repeat_customers": .number(Double(model.repeatCustomers)),
-            "bgnbd": .object([
-                "r": .number(model.bgnbd.r), "alpha": .number(model.bgnbd.alpha), "a": .number(model.bgnbd.a),
-                "b": .number(model.bgnbd.b), "log_likelihood": .number(model.bgnbdLogLikelihood),
-            ]),
-            "gamma_gamma": .null,
-        ]
-        if let spend = model.gammaGamma {
-            document["gamma_gamma"] = .object([
-                "p": .number(spend.p), "q": .number(spend.q), "gamma": .number(spend.gamma),
-                "log_likelihood": model.gammaGammaLogLikelihood.map(JSONValue.number) ?? .null,
-            ])
-        }
+        var document = model.json.objectValue ?? [:]
+        document["money_unit"] = .string("minor units of \(request.rapport.settings.baseCurrency)")
         return try APIJSON.response(JSONValue.object(document))
     }
 
