@@ -14,13 +14,9 @@ public enum BGNBD {
 
         /// Groups customers' summaries; times are divided by `timeUnitDays`.
         public init(_ summaries: some Sequence<RepeatSummary>, timeUnitDays: Int) {
-            // x < 2^20 and both spans < 2^22 days, so the triple packs into one key; sorted, equal keys are
-            // neighbours (and ordered by x, so the log-likelihood computes the terms in x alone once per x).
-            var keys = summaries.map { summary in
-                UInt64(min(summary.x, (1 << 20) - 1)) << 44
-                    | UInt64(summary.daysFirstToLast & ((1 << 22) - 1)) << 22
-                    | UInt64(summary.daysObserved & ((1 << 22) - 1))
-            }
+            // Sorted, equal keys are neighbours (and ordered by x, so the log-likelihood computes the terms in x alone
+            // once per x).
+            var keys = summaries.map(Self.key)
             keys.sort()
             let unit = Double(timeUnitDays)
             var index = 0
@@ -38,6 +34,13 @@ public enum BGNBD {
 
         /// Customers.
         public var customers: Double { weight.reduce(0, +) }
+
+        /// (x, t_x, T) in days packed into one number: x < 2^20 and both spans < 2^22 days.
+        static func key(_ summary: RepeatSummary) -> UInt64 {
+            UInt64(min(summary.x, (1 << 20) - 1)) << 44
+                | UInt64(summary.daysFirstToLast & ((1 << 22) - 1)) << 22
+                | UInt64(summary.daysObserved & ((1 << 22) - 1))
+        }
 
         /// Every `step`-th group: a cheap stand-in for the whole, to start a fit near its end.
         func sample(every step: Int) -> Data {

@@ -47,47 +47,76 @@ public struct ValueEngine: Sendable {
             fittedAt: fittedAt)
     }
 
-    /// Each customer's model scores (nil without a purchase day), computed on every core.
+    /// Each customer's model scores (nil without a purchase day). What BG/NBD says depends on (x, t_x, T) alone, and
+    /// many customers share those (everyone who bought once on the same day), so it is computed once per distinct
+    /// triple, on every core; spend is then each customer's own.
     public func modelScores(_ histories: PurchaseHistories, model: ValueModel) -> [ModelScore?] {
         let count = histories.customerCount
         let fallbackSpend = Self.meanRepeatSpend(histories)
-        var scores = [ModelScore?](repeating: nil, count: count)
-        scores.withUnsafeMutableBufferPointer { buffer in
-            let output = UnsafeSendableBuffer(buffer)
-            Parallel.forEachChunk(count: count) { range in
-                for index in range {
-                    output[index] = score(histories, customer: index, model: model, fallbackSpend: fallbackSpend)
-                }
+        let summaries = (0..<count).map { RepeatSummary(histories, customer: $0) }
+        var groupOf = [Int32](repeating: -1, count: count)
+        var groups: [RepeatSummary] = []
+        var seen: [UInt64: Int32] = [:]
+        seen.reserveCapacity(count / 2)
+        for (index, summary) in summaries.enumerated() {
+            guard let summary else { continue }
+            let key = BGNBD.Data.key(summary)
+            if let group = seen[key] {
+                groupOf[index] = group
+            } else {
+                groupOf[index] = Int32(groups.count)
+                seen[key] = Int32(groups.count)
+                groups.append(summary)
             }
         }
-        return scores
+        let distinct = groups
+        var purchases = [PurchaseOutlook](repeating: PurchaseOutlook(), count: distinct.count)
+        purchases.withUnsafeMutableBufferPointer { buffer in
+            let output = UnsafeSendableBuffer(buffer)
+            Parallel.forEachChunk(count: distinct.count) { range in
+                for group in range { output[group] = outlook(distinct[group], model: model) }
+            }
+        }
+        return summaries.enumerated().map { index, summary in
+            guard let summary else { return nil }
+            let outlook = purchases[Int(groupOf[index])]
+            var spend = model.gammaGamma?.expectedSpend(x: summary.x, meanAmount: summary.meanRepeatAmount)
+                ?? (summary.x > 0 ? summary.meanRepeatAmount : fallbackSpend)
+            // With q ≤ 1 the population mean spend is infinite: a one-purchase customer is then worth the mean repeat
+            // spend.
+            if !spend.isFinite || spend < 0 { spend = fallbackSpend }
+            return ModelScore(
+                summary: summary, pAlive: outlook.pAlive, expected30: outlook.expected30,
+                expected90: outlook.expected90, expected365: outlook.expected365, expectedSpend: spend,
+                clv: outlook.discountedPurchases * spend)
+        }
     }
 
-    /// One customer's model scores.
-    func score(_ histories: PurchaseHistories, customer index: Int, model: ValueModel, fallbackSpend: Double)
-        -> ModelScore?
-    {
-        guard let summary = RepeatSummary(histories, customer: index) else { return nil }
+    /// What BG/NBD expects of a customer with a given (x, t_x, T).
+    struct PurchaseOutlook {
+        var pAlive = 1.0
+        var expected30 = 0.0, expected90 = 0.0, expected365 = 0.0
+        /// The purchases of each of the next twelve months, discounted to today and summed: CLV per unit of spend.
+        var discountedPurchases = 0.0
+    }
+
+    func outlook(_ summary: RepeatSummary, model: ValueModel) -> PurchaseOutlook {
         let unit = Double(model.timeUnitDays)
         let (x, tx, T) = (Double(summary.x), Double(summary.daysFirstToLast) / unit, Double(summary.daysObserved) / unit)
         let parameters = model.bgnbd
         func expected(days: Double) -> Double {
             parameters.expectedPurchases(in: days / unit, x: x, tx: tx, T: T)
         }
-        var spend = model.gammaGamma?.expectedSpend(x: summary.x, meanAmount: summary.meanRepeatAmount)
-            ?? (summary.x > 0 ? summary.meanRepeatAmount : fallbackSpend)
-        // With q ≤ 1 the population mean spend is infinite: a one-purchase customer is then worth the mean repeat spend.
-        if !spend.isFinite || spend < 0 { spend = fallbackSpend }
+        var outlook = PurchaseOutlook(pAlive: parameters.pAlive(x: x, tx: tx, T: T), expected30: expected(days: 30),
+                                      expected90: expected(days: 90), expected365: expected(days: 365))
         // Twelve months of 365.25 / 12 days, each month's expected purchases discounted to today.
-        var clv = 0.0, previous = 0.0
+        var previous = 0.0
         for month in 1...12 {
             let cumulative = expected(days: Double(month) * 365.25 / 12)
-            clv += (cumulative - previous) * spend / pow(1 + settings.monthlyDiscountRate, Double(month))
+            outlook.discountedPurchases += (cumulative - previous) / pow(1 + settings.monthlyDiscountRate, Double(month))
             previous = cumulative
         }
-        return ModelScore(
-            summary: summary, pAlive: parameters.pAlive(x: x, tx: tx, T: T), expected30: expected(days: 30),
-            expected90: expected(days: 90), expected365: expected(days: 365), expectedSpend: spend, clv: clv)
+        return outlook
     }
 
     /// Everything the product shows of each customer with a purchase day (nil for the others), as of the

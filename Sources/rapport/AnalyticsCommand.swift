@@ -149,7 +149,7 @@ struct AnalyticsScoreCommand: AsyncParsableCommand {
         defer { try? handle.close() }
         handle.write(Data(ScoresCSV.header.utf8))
         for piece in ScoresCSV.pieces(customerIDs: csv.customerIDs, scores: scores, timeUnitDays: model.timeUnitDays) {
-            handle.write(Data(piece.utf8))
+            handle.write(Data(piece))
         }
         let written = scores.count { $0 != nil }
         FileHandle.standardError.write(Data("""

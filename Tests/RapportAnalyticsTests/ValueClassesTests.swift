@@ -130,3 +130,22 @@ import Testing
         #expect(pair?.buyersBoth == 4)
     }
 }
+
+@Suite struct ScoresCSVTests {
+    @Test("numbers are written with up to nine decimals, trailing zeros dropped, extremes in full", arguments: [
+        (395.0, "395"), (0.0174007335305941, "0.017400734"), (-2.5, "-2.5"), (0, "0"), (1e-12, "1e-12"),
+        (123_456_789_012.5, "123456789012.5"), (0.1, "0.1"), (30.202127248355378, "30.202127248"),
+    ])
+    func numbers(value: Double, text: String) {
+        var bytes: [UInt8] = []
+        ScoresCSV.append(value, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == text)
+    }
+
+    @Test("IDs with commas or quotes are quoted")
+    func quoting() {
+        #expect(ScoresCSV.field("a,b") == "\"a,b\"")
+        #expect(ScoresCSV.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(ScoresCSV.field("42") == "42")
+    }
+}
