@@ -22,13 +22,20 @@ public enum ScoresCSV {
                         guard let score = scores[index] else { continue }
                         let summary = score.summary
                         bytes.append(contentsOf: field(customerIDs[index]).utf8)
-                        for value in [Double(summary.x), Double(summary.daysFirstToLast) / unit,
-                                      Double(summary.daysObserved) / unit, summary.meanRepeatAmount, score.pAlive,
-                                      score.expected30, score.expected90, score.expected365, score.expectedSpend,
-                                      score.clv] {
+                        func column(_ value: Double) {
                             bytes.append(UInt8(ascii: ","))
                             append(value, to: &bytes)
                         }
+                        column(Double(summary.x))
+                        column(Double(summary.daysFirstToLast) / unit)
+                        column(Double(summary.daysObserved) / unit)
+                        column(summary.meanRepeatAmount)
+                        column(score.pAlive)
+                        column(score.expected30)
+                        column(score.expected90)
+                        column(score.expected365)
+                        column(score.expectedSpend)
+                        column(score.clv)
                         bytes.append(UInt8(ascii: "\n"))
                     }
                     output[chunk] = bytes
@@ -58,12 +65,12 @@ public enum ScoresCSV {
             fraction /= 10
             width -= 1
         }
-        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-        for position in stride(from: width - 1, through: 0, by: -1) {
-            digits[position] = UInt8(ascii: "0") + UInt8(fraction % 10)
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
+        for position in stride(from: start + width - 1, through: start, by: -1) {
+            bytes[position] = UInt8(ascii: "0") + UInt8(fraction % 10)
             fraction /= 10
         }
-        bytes.append(contentsOf: digits)
     }
 
     private static func appendDigits(_ value: UInt64, to bytes: inout [UInt8]) {

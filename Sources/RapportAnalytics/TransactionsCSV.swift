@@ -193,8 +193,7 @@ public struct TransactionsCSV: Sendable {
 
     /// `day(_:)` straight from the bytes of a field.
     static func day(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
-        guard bytes.count >= 10 else { return nil }
-        return day(Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes.prefix(10)), as: UTF8.self)))
+        day(utf8: bytes)
     }
 
     /// The value of a field of 1 to 18 digits without a leading zero; nil for anything else.
@@ -210,9 +209,13 @@ public struct TransactionsCSV: Sendable {
 
     /// The day number of a YYYY-MM-DD date (or of the date part of a longer time); nil if it is not one.
     public static func day(_ text: Substring) -> Int? {
+        day(utf8: text.utf8)
+    }
+
+    private static func day(utf8 text: some Sequence<UInt8>) -> Int? {
         var digits: (year: Int64, month: Int64, day: Int64) = (0, 0, 0)
         var position = 0
-        for byte in text.utf8 {
+        for byte in text {
             guard position < 10 else { break }
             switch position {
             case 4, 7:
