@@ -8,7 +8,9 @@ public enum ScoresCSV {
         + "expected_purchases_365,expected_spend,clv\n"
 
     /// The rows, in customer order, as consecutive pieces of UTF-8 formatted on every core.
-    public static func pieces(customerIDs: [String], scores: [ModelScore?], timeUnitDays: Int) -> [[UInt8]] {
+    public static func pieces(
+        customerIDs: [TransactionsCSV.CustomerKey], scores: [ModelScore?], timeUnitDays: Int
+    ) -> [[UInt8]] {
         let unit = Double(timeUnitDays)
         let ranges = Parallel.ranges(count: scores.count, threshold: 2048, chunks: 16)
         var pieces = [[UInt8]](repeating: [], count: ranges.count)
@@ -21,7 +23,10 @@ public enum ScoresCSV {
                     for index in ranges[chunk] {
                         guard let score = scores[index] else { continue }
                         let summary = score.summary
-                        bytes.append(contentsOf: field(customerIDs[index]).utf8)
+                        switch customerIDs[index] {
+                        case .number(let number) where number >= 0: appendDigits(UInt64(number), to: &bytes)
+                        case let id: bytes.append(contentsOf: field(id.description).utf8)
+                        }
                         func column(_ value: Double) {
                             bytes.append(UInt8(ascii: ","))
                             append(value, to: &bytes)

@@ -5,8 +5,21 @@ import RapportCore
 /// the tenth character ignored) and `amount` (negative for refunds) in any order among other columns; UTF-8, fields
 /// optionally in double quotes.
 public struct TransactionsCSV: Sendable {
+    /// A customer's ID as the file has it: a whole number (kept as one, so a million IDs make no strings) or text.
+    public enum CustomerKey: Equatable, Sendable, CustomStringConvertible {
+        case number(Int64)
+        case text(String)
+
+        public var description: String {
+            switch self {
+            case .number(let number): String(number)
+            case .text(let text): text
+            }
+        }
+    }
+
     /// Customer IDs in the order first seen; a customer's index in the columns is its position here.
-    public let customerIDs: [String]
+    public let customerIDs: [CustomerKey]
     public let columns: PurchaseColumns
     /// The last day in the file, the default as-of day.
     public let lastDay: Int
@@ -27,7 +40,7 @@ public struct TransactionsCSV: Sendable {
     /// Reads the bytes line by line without building a `String` per line: a million-row file is read in well under a
     /// second. Lines with quotes take the slower, general path.
     private static func read(bytes: UnsafeBufferPointer<UInt8>) throws(AnalyticsError) -> TransactionsCSV {
-        var ids: [String] = []
+        var ids: [CustomerKey] = []
         var textIndex: [String: Int32] = [:]
         var numberIndex: [Int64: Int32] = [:]
         var customer: [Int32] = [], days: [Int32] = [], amounts: [Double] = []
@@ -89,7 +102,7 @@ public struct TransactionsCSV: Sendable {
                 let index = textIndex[key] ?? {
                     let index = Int32(ids.count)
                     textIndex[key] = index
-                    ids.append(key)
+                    ids.append(.text(key))
                     return index
                 }()
                 customer.append(index)
@@ -125,7 +138,7 @@ public struct TransactionsCSV: Sendable {
                 } else {
                     index = Int32(ids.count)
                     numberIndex[number] = index
-                    ids.append(String(number))
+                    ids.append(.number(number))
                 }
             } else {
                 let key = text(idRange)
@@ -135,7 +148,7 @@ public struct TransactionsCSV: Sendable {
                 } else {
                     index = Int32(ids.count)
                     textIndex[key] = index
-                    ids.append(key)
+                    ids.append(.text(key))
                 }
             }
             lastID = idRange
