@@ -31,14 +31,26 @@ public struct PAliveChurnEvidence: ChurnEvidence {
         self.threshold = threshold
     }
 
-    public func churnAssessment(_ facts: BuyingFacts, rhythm: StageAssessment) -> StageAssessment? {
-        guard let model = model.value else { return nil }
-        let days = Array(Set(facts.purchaseDays)).sorted()
+    public func mayApply(_ facts: BuyingFacts) -> Bool {
+        guard let model = model.value else { return false }
+        return (pAlive(facts, model: model) ?? 1) < threshold
+    }
+
+    /// P(alive) of a repeat customer; nil for customers with one purchase day.
+    private func pAlive(_ facts: BuyingFacts, model: ValueModel) -> Double? {
+        // Stats keep purchase days sorted and distinct; anything else is made so.
+        let given = facts.purchaseDays
+        let days = zip(given, given.dropFirst()).allSatisfy { $0 < $1 } ? given : Array(Set(given)).sorted()
         guard days.count >= 2, let first = days.first, let last = days.last, facts.today >= last else { return nil }
         let unit = Double(model.timeUnitDays)
-        let pAlive = model.bgnbd.pAlive(
+        return model.bgnbd.pAlive(
             x: Double(days.count - 1), tx: Double(last - first) / unit, T: Double(facts.today - first) / unit)
-        guard pAlive < threshold else { return nil }
+    }
+
+    public func churnAssessment(_ facts: BuyingFacts, rhythm: StageAssessment) -> StageAssessment? {
+        guard let model = model.value, let pAlive = pAlive(facts, model: model), pAlive < threshold else { return nil }
+        let days = Array(Set(facts.purchaseDays)).sorted()
+        guard let last = days.last else { return nil }
         let idle = facts.today - last
         let gap = LifecycleEngine.medianGap(of: days)
         let usual = gap.map { "; usual gap \(ValueEngine.days($0))" } ?? ""

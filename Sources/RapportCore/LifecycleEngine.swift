@@ -83,6 +83,14 @@ public struct BuyingFacts: Equatable, Sendable {
 public protocol ChurnEvidence: Sendable {
     /// An assessment marking the customer churned, or nil when this evidence says nothing.
     func churnAssessment(_ facts: BuyingFacts, rhythm: StageAssessment) -> StageAssessment?
+
+    /// Whether `churnAssessment` could mark the customer churned; false only when it certainly would not. A full
+    /// recompute asks this of every customer whose rhythm stage is unchanged, so it must be cheap: no explanation.
+    func mayApply(_ facts: BuyingFacts) -> Bool
+}
+
+extension ChurnEvidence {
+    public func mayApply(_ facts: BuyingFacts) -> Bool { true }
 }
 
 /// The lifecycle rules of the product design, as pure functions of a customer's purchase days and today.

@@ -48,11 +48,15 @@ extension LifecycleEngine {
     public func changes(from current: StageState, purchases: PurchaseSummary, at now: Date) -> [StageChange] {
         guard !current.overridden, now >= current.since else { return [] }
         let today = BusinessDay.number(of: now)
-        if churnEvidence.isEmpty {
-            // Most customers stay where they are: decide that without building an explanation.
-            let days = purchases.purchaseDays
-            let verdict = rhythm(sortedDays: days[...], medianGap: Self.medianGap(of: days), today: today)
-            if (verdict?.stage ?? .prospect) == current.stage { return [] }
+        // Most customers stay where they are: decide that without building an explanation.
+        let days = purchases.purchaseDays
+        let verdict = rhythm(sortedDays: days[...], medianGap: Self.medianGap(of: days), today: today)
+        let rhythmStage = verdict?.stage ?? .prospect
+        if rhythmStage == current.stage {
+            // Evidence is only weighed for customers the rhythm has not already called prospect or churned.
+            let weighed = rhythmStage != .prospect && rhythmStage != .churned
+            let facts = BuyingFacts(purchaseDays: days, today: today)
+            if !weighed || !churnEvidence.contains(where: { $0.mayApply(facts) }) { return [] }
         }
         let target = assess(BuyingFacts(purchaseDays: purchases.purchaseDays, today: today))
         guard target.stage != current.stage else { return [] }

@@ -114,7 +114,23 @@ public struct CustomerValueRepository: Sendable {
     }
 
     private static func upsert(_ rows: [CustomerValueRow], on sql: any SQLDatabase) async throws {
-        let updates = CustomerValueRow.columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        let columns = CustomerValueRow.columns
+        let updates = columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        if let sqlite = sql as? any SQLiteDatabase {
+            // sqlite-nio's own values, bound as they are: going through SQLKit's Encodable binds cost ten times more
+            // than SQLite's work on a million rows.
+            let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+            for chunk in rows.chunked(into: 1000) {
+                let statement = "INSERT INTO customer_values (\(columns.joined(separator: ", "))) VALUES "
+                    + Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
+                    + " ON CONFLICT (number) DO UPDATE SET \(updates)"
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(chunk.count * columns.count)
+                for row in chunk { binds += row.sqliteValues }
+                _ = try await sqlite.query(statement, binds)
+            }
+            return
+        }
         for chunk in rows.chunked(into: 1000) {
             var query: SQLQueryString = "INSERT INTO customer_values (\(unsafeRaw: CustomerValueRow.columns.joined(separator: ", "))) VALUES "
             for (index, row) in chunk.enumerated() {

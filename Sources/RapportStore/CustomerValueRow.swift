@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import RapportCore
 import SQLKit
+import SQLiteNIO
 
 /// One row of `customer_values` (see `M0012_CreateCustomerValues`): a customer's value as the last analytics run
 /// found it, in plain columns so that lists can filter and sort by them.
@@ -98,6 +99,19 @@ public struct CustomerValueRow: Equatable, Sendable {
         [number, customerID, digest, repeatDays, daysFirstToLast, daysObserved, rfmR, rfmF, rfmM, rfmGroup, abc, tier, pAlive,
          expected30, expected90, expected365, expectedSpendMinor, clvMinor, churnRisk, valueAtRiskMinor,
          churnExplanation, frequencyShift, basketShift]
+    }
+
+    /// The values in `columns` order as sqlite-nio binds them (UUIDs as Fluent stores them: upper-case text).
+    var sqliteValues: [SQLiteData] {
+        func text(_ value: String?) -> SQLiteData { value.map(SQLiteData.text) ?? .null }
+        return [
+            .integer(Int(number)), .text(customerID.uuidString), .integer(Int(digest)), .integer(Int(repeatDays)),
+            .integer(Int(daysFirstToLast)), .integer(Int(daysObserved)), .integer(Int(rfmR)), .integer(Int(rfmF)),
+            .integer(Int(rfmM)), .text(rfmGroup), .text(abc), .text(tier), .float(pAlive), .float(expected30),
+            .float(expected90), .float(expected365), .integer(Int(expectedSpendMinor)), .integer(Int(clvMinor)),
+            .float(churnRisk), .integer(Int(valueAtRiskMinor)), .text(churnExplanation), text(frequencyShift),
+            text(basketShift),
+        ]
     }
 
     init(decoding row: any SQLRow) throws {

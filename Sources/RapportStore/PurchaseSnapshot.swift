@@ -69,25 +69,44 @@ public struct PurchaseSnapshot: Sendable {
     /// lines are written by Rapport (`TransactionRows.linesText`), and decoding millions of them would dominate the
     /// snapshot. A key inside a string value has its quotes escaped, so it cannot be mistaken for one.
     static func skus(inLines text: String) -> [Substring] {
-        var found: [Substring] = []
-        let key = "\"sku\":"
-        var rest = text[...]
-        while let range = rest.range(of: key) {
-            var cursor = range.upperBound
-            while cursor < rest.endIndex, rest[cursor] == " " { cursor = rest.index(after: cursor) }
-            guard cursor < rest.endIndex, rest[cursor] == "\"" else { rest = rest[range.upperBound...]; continue }
-            let start = rest.index(after: cursor)
-            var end = start
-            var escaped = false
-            while end < rest.endIndex, rest[end] != "\"" || escaped {
-                escaped = !escaped && rest[end] == "\\"
-                end = rest.index(after: end)
+        var text = text
+        text.makeContiguousUTF8()
+        let key = Array(#""sku":"#.utf8)
+        let bounds: [Range<Int>] = text.utf8.withContiguousStorageIfAvailable { bytes in
+            var found: [Range<Int>] = []
+            var position = 0
+            let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), space = UInt8(ascii: " ")
+            while position + key.count <= bytes.count {
+                guard bytes[position] == quote, zip(key, bytes[position...]).allSatisfy({ $0 == $1 }),
+                    position == 0 || bytes[position - 1] != backslash
+                else {
+                    position += 1
+                    continue
+                }
+                var cursor = position + key.count
+                while cursor < bytes.count, bytes[cursor] == space { cursor += 1 }
+                guard cursor < bytes.count, bytes[cursor] == quote else {
+                    position = cursor
+                    continue
+                }
+                let start = cursor + 1
+                var end = start
+                var escaped = false
+                while end < bytes.count, bytes[end] != quote || escaped {
+                    escaped = !escaped && bytes[end] == backslash
+                    end += 1
+                }
+                guard end < bytes.count else { break }
+                found.append(start..<end)
+                position = end + 1
             }
-            guard end < rest.endIndex else { break }
-            found.append(rest[start..<end])
-            rest = rest[rest.index(after: end)...]
+            return found
+        } ?? []
+        let utf8 = text.utf8
+        return bounds.map { range in
+            Substring(utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(
+                utf8.startIndex, offsetBy: range.upperBound)])
         }
-        return found
     }
 
     /// Collects rows as the database streams them (one row at a time, on the database's thread).
