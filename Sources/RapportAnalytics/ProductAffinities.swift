@@ -31,22 +31,35 @@ public enum ProductAffinities {
         var buyers = [Int](repeating: 0, count: productCount)
         var pairs: [Int: Int] = [:]
         var customers = 0
+        // A customer's baskets are usually one after another, but need not be: group them by customer first.
+        let order = Self.groupedByCustomer(baskets.customer)
+        var bought: [Int32] = [], together: [Int] = [], items: [Int32] = []
         var start = 0
-        while start < baskets.customer.count {
+        while start < order.count {
             var end = start
-            var bought = Set<Int32>()
-            var together = Set<Int>()
-            while end < baskets.customer.count, baskets.customer[end] == baskets.customer[start] {
-                let items = Array(Set(baskets.products[baskets.offsets[end]..<baskets.offsets[end + 1]]))
-                bought.formUnion(items)
+            bought.removeAll(keepingCapacity: true)
+            together.removeAll(keepingCapacity: true)
+            let customer = baskets.customer[order[start]]
+            while end < order.count, baskets.customer[order[end]] == customer {
+                let basket = order[end]
+                items.removeAll(keepingCapacity: true)
+                items += baskets.products[baskets.offsets[basket]..<baskets.offsets[basket + 1]]
+                bought += items
                 for x in items {
-                    for y in items where y != x { together.insert(Int(x) * productCount + Int(y)) }
+                    for y in items where y != x { together.append(Int(x) * productCount + Int(y)) }
                 }
                 end += 1
             }
             customers += 1
-            for product in bought { buyers[Int(product)] += 1 }
-            for pair in together { pairs[pair, default: 0] += 1 }
+            // Counted once per customer: sort and skip repeats (baskets are small, sets would cost more).
+            bought.sort()
+            for (index, product) in bought.enumerated() where index == 0 || bought[index - 1] != product {
+                buyers[Int(product)] += 1
+            }
+            together.sort()
+            for (index, pair) in together.enumerated() where index == 0 || together[index - 1] != pair {
+                pairs[pair, default: 0] += 1
+            }
             start = end
         }
         var byProduct = [[ProductAffinity]](repeating: [], count: productCount)
@@ -59,6 +72,20 @@ public enum ProductAffinities {
                                                 confidence: confidence, lift: lift))
         }
         return byProduct.flatMap { $0.sorted(by: stronger).prefix(perProduct) }
+    }
+
+    /// Basket indices ordered by customer (a counting sort, stable).
+    static func groupedByCustomer(_ customer: [Int32]) -> [Int] {
+        guard let largest = customer.max() else { return [] }
+        var starts = [Int](repeating: 0, count: Int(largest) + 2)
+        for index in customer { starts[Int(index) + 1] += 1 }
+        for index in 1..<starts.count { starts[index] += starts[index - 1] }
+        var order = [Int](repeating: 0, count: customer.count)
+        for (basket, index) in customer.enumerated() {
+            order[starts[Int(index)]] = basket
+            starts[Int(index)] += 1
+        }
+        return order
     }
 
     /// The products a customer who bought `bought` is likeliest to want next: for each product it has not bought,
