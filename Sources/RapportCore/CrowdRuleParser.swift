@@ -173,6 +173,49 @@ public struct CrowdRuleParser: Sendable {
         return Int(number)
     }
 
+    /// `token` as a value of `reference`'s field, or the error saying what the field takes.
+    static func value(_ valueToken: Token, for reference: CrowdFieldReference, after token: Token?)
+        throws(CrowdRuleError) -> CrowdValue
+    {
+        let field = reference.field
+        func wrong(_ expected: String) -> CrowdRuleError {
+            CrowdRuleError(column: valueToken.column,
+                           message: "\(reference.spelled) takes \(expected), found \(valueToken.shown)")
+        }
+        switch (field.type, valueToken.kind) {
+        case (.text, .string(let text)):
+            return .string(text)
+        case (.choice, .string(let text)), (.choice, .word(let text)):
+            guard field.choices.contains(text) else {
+                throw CrowdRuleError(column: valueToken.column, message: "\(reference.spelled) is one of "
+                    + field.choices.joined(separator: ", ") + "; found \(valueToken.shown)")
+            }
+            return .string(text)
+        case (.number, .number(let number)), (.money, .number(let number)):
+            return .number(number)
+        case (.date, .date(let day)):
+            return .date(day: day)
+        case (.date, .relative(let amount, let unit)):
+            return .relative(amount: amount, unit: unit)
+        case (.boolean, .word("true")):
+            return .boolean(true)
+        case (.boolean, .word("false")):
+            return .boolean(false)
+        case (_, .symbol), (_, .word("and")), (_, .word("or")):
+            throw CrowdRuleError(column: valueToken.column, message: "expected a value after \(token?.shown ?? "it")")
+        case (.text, _):
+            throw wrong("a quoted string")
+        case (.choice, _):
+            throw wrong("one of " + field.choices.joined(separator: ", "))
+        case (.number, _), (.money, _):
+            throw wrong("a number")
+        case (.date, _):
+            throw wrong("a date (2026-01-31) or a relative date (-90d, -6m, -1y)")
+        case (.boolean, _):
+            throw wrong("true or false")
+        }
+    }
+
     // MARK: - Grammar
 
     struct Reader {
@@ -330,43 +373,7 @@ public struct CrowdRuleParser: Sendable {
             guard let valueToken = next() else {
                 throw CrowdRuleError(column: end, message: "expected a value after \(token.shown)")
             }
-            let field = reference.field
-            func wrong(_ expected: String) -> CrowdRuleError {
-                CrowdRuleError(column: valueToken.column,
-                               message: "\(reference.spelled) takes \(expected), found \(valueToken.shown)")
-            }
-            switch (field.type, valueToken.kind) {
-            case (.text, .string(let text)):
-                return .string(text)
-            case (.choice, .string(let text)), (.choice, .word(let text)):
-                guard field.choices.contains(text) else {
-                    throw CrowdRuleError(column: valueToken.column, message: "\(reference.spelled) is one of "
-                        + field.choices.joined(separator: ", ") + "; found \(valueToken.shown)")
-                }
-                return .string(text)
-            case (.number, .number(let number)), (.money, .number(let number)):
-                return .number(number)
-            case (.date, .date(let day)):
-                return .date(day: day)
-            case (.date, .relative(let amount, let unit)):
-                return .relative(amount: amount, unit: unit)
-            case (.boolean, .word("true")):
-                return .boolean(true)
-            case (.boolean, .word("false")):
-                return .boolean(false)
-            case (_, .symbol), (_, .word("and")), (_, .word("or")):
-                throw CrowdRuleError(column: valueToken.column, message: "expected a value after \(token.shown)")
-            case (.text, _):
-                throw wrong("a quoted string")
-            case (.choice, _):
-                throw wrong("one of " + field.choices.joined(separator: ", "))
-            case (.number, _), (.money, _):
-                throw wrong("a number")
-            case (.date, _):
-                throw wrong("a date (2026-01-31) or a relative date (-90d, -6m, -1y)")
-            case (.boolean, _):
-                throw wrong("true or false")
-            }
+            return try CrowdRuleParser.value(valueToken, for: reference, after: token)
         }
     }
 }

@@ -121,3 +121,37 @@ enum TransactionDay {
         CrowdRuleParser.day(text)!
     }
 }
+
+@Suite("Crowd rules: the JSON form")
+struct CrowdRuleJSONTests {
+    @Test("text and JSON are two spellings of one tree", arguments: [
+        #"stage in [active, silent] and rfm_group = "At Risk" and last_purchase_at < -90d and not city = "上海""#,
+        "total_spent between 1000 and 5000 or (created_at >= 2026-01-31 and attribute.会员 exists)",
+        #"consent.sms = true and city not in ["北京", "上海"] and name contains "x' OR 1=1 --""#,
+        "last_interaction_at > -6m or first_purchase_at <= -1y",
+    ])
+    func roundTrip(text: String) throws {
+        let rule = try CrowdRuleParser().parse(text)
+        #expect(try CrowdRule(json: rule.json) == rule)
+        #expect(try CrowdRule(json: JSONValue.parse(Data(rule.json.encodedText().utf8))) == rule)
+    }
+
+    @Test("the JSON form names the path of what is wrong", arguments: [
+        (#"{"and": [{"field": "stage", "op": "=", "value": "vip"}]}"#, "rule.and[0].value"),
+        (#"{"field": "foo", "op": "=", "value": 1}"#, "rule.field"),
+        (#"{"field": "total_spent", "op": "between", "value": [1]}"#, "rule.value"),
+        (#"{"field": "last_purchase_at", "op": "<", "value": "yesterday"}"#, "rule.value"),
+        (#"{"or": []}"#, "rule.or"),
+        (#"{"not": {"field": "name", "op": "<", "value": "a"}}"#, "rule.not.op"),
+        (#"{"field": "name", "op": "=", "value": "a", "extra": 1}"#, "rule.extra"),
+        (#"[1]"#, "rule"),
+    ])
+    func errors(json: String, path: String) throws {
+        let value = try JSONValue.parse(Data(json.utf8))
+        #expect {
+            try CrowdRule(json: value)
+        } throws: { error in
+            (error as? ValidationError)?.errors.first?.field == path
+        }
+    }
+}
