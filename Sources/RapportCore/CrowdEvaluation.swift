@@ -61,25 +61,9 @@ extension CrowdRule {
     func evaluate(_ subject: CrowdSubject, today: Int) -> Bool? {
         switch self {
         case .and(let rules):
-            var result: Bool? = true
-            for rule in rules {
-                switch rule.evaluate(subject, today: today) {
-                case false?: return false
-                case nil: result = nil
-                case true?: break
-                }
-            }
-            return result
+            return Self.combine(rules, subject, today: today, decisive: false)
         case .or(let rules):
-            var result: Bool? = false
-            for rule in rules {
-                switch rule.evaluate(subject, today: today) {
-                case true?: return true
-                case nil: result = nil
-                case false?: break
-                }
-            }
-            return result
+            return Self.combine(rules, subject, today: today, decisive: true)
         case .not(let rule):
             return rule.evaluate(subject, today: today).map { !$0 }
         case .exists(let field):
@@ -105,6 +89,20 @@ extension CrowdRule {
                 Self.compare($0, .greaterOrEqual, low, today: today) && Self.compare($0, .lessOrEqual, high, today: today)
             }
         }
+    }
+
+    /// Kleene's `and` (`decisive` false) and `or` (`decisive` true): a decisive operand decides, else any unknown
+    /// makes the whole unknown.
+    private static func combine(_ rules: [CrowdRule], _ subject: CrowdSubject, today: Int, decisive: Bool) -> Bool? {
+        var result: Bool? = !decisive
+        for rule in rules {
+            switch rule.evaluate(subject, today: today) {
+            case decisive?: return decisive
+            case nil: result = nil
+            default: break
+            }
+        }
+        return result
     }
 
     /// Unknown when the field has no value, else whether any value satisfies `test`.
