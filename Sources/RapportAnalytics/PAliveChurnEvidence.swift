@@ -53,10 +53,10 @@ public struct PAliveChurnEvidence: ChurnEvidence {
         guard let last = days.last else { return nil }
         let idle = facts.today - last
         let gap = LifecycleEngine.medianGap(of: days)
-        let usual = gap.map { "; usual gap \(ValueEngine.days($0))" } ?? ""
+        let usual = gap.map { "; usual gap \(LifecycleEngine.days($0))" } ?? ""
         return StageAssessment(
             stage: .churned, rule: "churned_by_p_alive",
-            reason: "no purchase for \(ValueEngine.days(idle))\(usual); P(alive) "
+            reason: "no purchase for \(LifecycleEngine.days(idle))\(usual); P(alive) "
                 + String(format: "%.2f", pAlive) + " below " + String(format: "%.2f", threshold),
             daysSinceLastPurchase: idle, usualGapDays: gap)
     }

@@ -173,15 +173,15 @@ public struct ValueEngine: Sendable {
     /// judge, the share of the lifecycle's churn threshold already spent idle.
     func churnWarning(_ score: ModelScore, idleDays: Int, days: [Int]) -> ChurnWarning {
         let risk: Double
-        var parts = ["no purchase for \(Self.days(idleDays))"]
+        var parts = ["no purchase for \(LifecycleEngine.days(idleDays))"]
         if score.summary.x > 0, let gap = LifecycleEngine.medianGap(of: days) {
             risk = 1 - score.pAlive
-            parts.append("usual gap \(Self.days(gap))")
+            parts.append("usual gap \(LifecycleEngine.days(gap))")
             parts.append("P(alive) \(String(format: "%.2f", score.pAlive))")
         } else {
             risk = min(1, Double(idleDays) / Double(lifecycle.churnMinDays))
             parts.append("one purchase day")
-            parts.append("churned after \(Self.days(lifecycle.churnMinDays))")
+            parts.append("churned after \(LifecycleEngine.days(lifecycle.churnMinDays))")
         }
         let atRisk = Self.minor(score.clv * risk)
         parts.append("CLV at risk \(MoneyText.whole(minor: atRisk, currency: currency))")
@@ -203,11 +203,5 @@ public struct ValueEngine: Sendable {
 
     static func minor(_ value: Double) -> Int64 {
         value.isFinite ? Int64(value.rounded()) : 0
-    }
-
-    static func days(_ value: Int) -> String { value == 1 ? "1 day" : "\(value) days" }
-
-    static func days(_ value: Double) -> String {
-        value.rounded() == value ? days(Int(value)) : String(format: "%.1f days", value)
     }
 }

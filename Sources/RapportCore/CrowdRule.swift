@@ -22,19 +22,12 @@ public enum CrowdValue: Equatable, Sendable {
         case .relative(let amount, .day):
             return today - amount
         case .relative(let amount, let unit):
-            let (year, month, day) = CivilCalendar.date(ofDay: Int64(today))
-            let months = Int64(unit == .year ? amount * 12 : amount)
-            let total = year * 12 + (month - 1) - months
-            let (targetYear, targetMonth) = (CivilCalendar.floorDivision(total, 12).quotient,
-                                             CivilCalendar.floorDivision(total, 12).remainder + 1)
-            var targetDay = day
-            while targetDay > 28,
-                CivilCalendar.date(ofDay: CivilCalendar.dayNumber(year: targetYear, month: targetMonth, day: targetDay))
-                    .month != targetMonth
-            {
-                targetDay -= 1
-            }
-            return Int(CivilCalendar.dayNumber(year: targetYear, month: targetMonth, day: targetDay))
+            let today = CalendarDate(dayNumber: today)
+            let total = today.year * 12 + (today.month - 1) - (unit == .year ? amount * 12 : amount)
+            let year = Int(CivilCalendar.floorDivision(Int64(total), 12).quotient)
+            let month = Int(CivilCalendar.floorDivision(Int64(total), 12).remainder) + 1
+            let day = min(today.day, CalendarDate.daysIn(month: month, year: year))
+            return Int(CivilCalendar.dayNumber(year: Int64(year), month: Int64(month), day: Int64(day)))
         default:
             return nil
         }

@@ -15,11 +15,7 @@ extension CrowdRule {
             case .number(let number): .number(number)
             case .string(let text): .string(text)
             case .boolean(let flag): .bool(flag)
-            case .date(let day):
-                .string({
-                    let (year, month, day) = CivilCalendar.date(ofDay: Int64(day))
-                    return String(format: "%04lld-%02lld-%02lld", year, month, day)
-                }())
+            case .date(let day): .string(CalendarDate(dayNumber: day).description)
             case .relative(let amount, let unit): .string("-\(amount)\(unit.rawValue)")
             }
         }

@@ -151,7 +151,7 @@ public struct CrowdRuleParser: Sendable {
         if let number = Double(word), number.isFinite, !word.contains(where: \.isLetter) {
             return .number(number)
         }
-        if word.count == 10, let day = day(word) { return .date(day) }
+        if let date = CalendarDate(parsing: word) { return .date(date.dayNumber) }
         if word.hasPrefix("-"), let unit = word.last.flatMap({ CrowdValue.RelativeUnit(rawValue: String($0)) }),
             let amount = Int(word.dropFirst().dropLast()), amount >= 0, amount <= 100_000
         {
@@ -159,18 +159,6 @@ public struct CrowdRuleParser: Sendable {
         }
         throw CrowdRuleError(column: column, message: "'\(word)' is not a number, a date (2026-01-31) or a relative "
             + "date (-90d, -6m, -1y)")
-    }
-
-    /// The day number of a YYYY-MM-DD date that exists.
-    static func day(_ text: String) -> Int? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int64(parts[0]), let month = Int64(parts[1]), let day = Int64(parts[2]),
-            (1...12).contains(month), day >= 1
-        else { return nil }
-        let number = CivilCalendar.dayNumber(year: year, month: month, day: day)
-        guard CivilCalendar.date(ofDay: number) == (year, month, day) else { return nil }
-        return Int(number)
     }
 
     /// `token` as a value of `reference`'s field, or the error saying what the field takes.

@@ -271,6 +271,19 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         self.day = day
     }
 
+    /// The day with this day number (days since 1970-01-01).
+    public init(dayNumber: Int) {
+        let (year, month, day) = CivilCalendar.date(ofDay: Int64(dayNumber))
+        self.year = Int(year)
+        self.month = Int(month)
+        self.day = Int(day)
+    }
+
+    /// Days since 1970-01-01, the numbering of `BusinessDay`.
+    public var dayNumber: Int {
+        Int(CivilCalendar.dayNumber(year: Int64(year), month: Int64(month), day: Int64(day)))
+    }
+
     /// `YYYY-MM-DD`.
     public var description: String {
         String(format: "%04d-%02d-%02d", year, month, day)
@@ -296,7 +309,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
-    private static func daysIn(month: Int, year: Int) -> Int {
+    static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: 30

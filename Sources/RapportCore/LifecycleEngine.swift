@@ -193,12 +193,13 @@ public struct LifecycleEngine: Sendable {
     }
 
     /// "1 day", "75 days", "12.5 days".
-    static func days(_ value: Double) -> String {
+    public static func days(_ value: Double) -> String {
         let text = value.rounded() == value ? String(Int(value)) : String(format: "%.1f", value)
         return text + (value == 1 ? " day" : " days")
     }
 
-    static func days(_ value: Int) -> String {
+    /// "1 day", "143 days".
+    public static func days(_ value: Int) -> String {
         days(Double(value))
     }
 }

@@ -5,7 +5,7 @@ import Testing
 @Suite("Crowd rules: evaluation in memory")
 struct CrowdEvaluationTests {
     let parser = CrowdRuleParser()
-    let today = CrowdRuleParser.day("2026-11-23")!
+    let today = CalendarDate(parsing: "2026-11-23")!.dayNumber
 
     var subject: CrowdSubject {
         var subject = CrowdSubject()

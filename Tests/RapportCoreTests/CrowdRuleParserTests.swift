@@ -118,7 +118,7 @@ struct CrowdRuleParserTests {
 /// Day numbers of dates, for the tests.
 enum TransactionDay {
     static func of(_ text: String) -> Int {
-        CrowdRuleParser.day(text)!
+        CalendarDate(parsing: text)!.dayNumber
     }
 }
 
