@@ -117,18 +117,9 @@ public struct CustomerValueRepository: Sendable {
         let columns = CustomerValueRow.columns
         let updates = columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         if let sqlite = sql as? any SQLiteDatabase {
-            // sqlite-nio's own values, bound as they are: going through SQLKit's Encodable binds cost ten times more
-            // than SQLite's work on a million rows.
-            let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-            for chunk in rows.chunked(into: 1000) {
-                let statement = "INSERT INTO customer_values (\(columns.joined(separator: ", "))) VALUES "
-                    + Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
-                    + " ON CONFLICT (number) DO UPDATE SET \(updates)"
-                var binds: [SQLiteData] = []
-                binds.reserveCapacity(chunk.count * columns.count)
-                for row in chunk { binds += row.sqliteValues }
-                _ = try await sqlite.query(statement, binds)
-            }
+            try await SQLiteBulkInsert.insert(
+                into: "customer_values", columns: columns, rows: rows.map(\.sqliteValues),
+                suffix: " ON CONFLICT (number) DO UPDATE SET \(updates)", on: sqlite)
             return
         }
         for chunk in rows.chunked(into: 1000) {

@@ -46,9 +46,7 @@ public struct EventLog: Sendable {
         }
         let sql = database as! any SQLDatabase
         for (chunkIndex, chunk) in events.chunked(into: 500).enumerated() {
-            let insert = sql.insert(into: "customer_events").columns(
-                "seq", "customer_id", "family", "kind", "field", "old_value", "new_value", "actor_kind", "actor_id",
-                "source", "occurred_at", "recorded_at")
+            let insert = sql.insert(into: "customer_events").columns(columns)
             for (offset, encoded) in chunk.enumerated() {
                 let event = encoded.event
                 insert.values([
@@ -68,31 +66,22 @@ public struct EventLog: Sendable {
         "occurred_at", "recorded_at",
     ]
 
-    /// `append` on SQLite with sqlite-nio's own values, stored as Fluent stores them (UUIDs as upper-case text, times
-    /// as seconds): SQLKit's Encodable binds cost several times SQLite's own work on the hundreds of thousands of
-    /// events a recompute can write.
+    /// `append` on SQLite, for the hundreds of thousands of events a recompute can write.
     private static func appendOnSQLite(
         _ events: [EncodedEvent], first: Int64, recordedAt: Date, on sqlite: any SQLiteDatabase
     ) async throws {
-        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         func text(_ value: String?) -> SQLiteData { value.map(SQLiteData.text) ?? .null }
         let recorded = SQLiteData.float(recordedAt.timeIntervalSince1970)
-        for (chunkIndex, chunk) in events.chunked(into: 1000).enumerated() {
-            let statement = "INSERT INTO customer_events (\(columns.joined(separator: ", "))) VALUES "
-                + Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
-            var binds: [SQLiteData] = []
-            binds.reserveCapacity(chunk.count * columns.count)
-            for (offset, encoded) in chunk.enumerated() {
-                let event = encoded.event
-                binds += [
-                    .integer(Int(first) + chunkIndex * 1000 + offset), .text(event.customerID.uuidString),
-                    .text(event.family.rawValue), .text(event.kind.rawValue), text(event.field), text(encoded.oldValue),
-                    text(encoded.newValue), .text(event.actor.kind.rawValue), text(event.actor.id?.uuidString),
-                    .text(event.source.rawValue), .float(event.occurredAt.timeIntervalSince1970), recorded,
-                ]
-            }
-            _ = try await sqlite.query(statement, binds)
+        let rows: [[SQLiteData]] = events.enumerated().map { offset, encoded in
+            let event = encoded.event
+            return [
+                .integer(Int(first) + offset), .text(event.customerID.uuidString), .text(event.family.rawValue),
+                .text(event.kind.rawValue), text(event.field), text(encoded.oldValue), text(encoded.newValue),
+                .text(event.actor.kind.rawValue), text(event.actor.id?.uuidString), .text(event.source.rawValue),
+                .float(event.occurredAt.timeIntervalSince1970), recorded,
+            ]
         }
+        try await SQLiteBulkInsert.insert(into: "customer_events", columns: columns, rows: rows, on: sqlite)
     }
 
     /// A position in a customer's timeline, newest first: events strictly older than it come next.
