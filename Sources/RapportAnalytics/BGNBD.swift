@@ -78,26 +78,15 @@ public enum BGNBD {
         // r and α may run off together (everyone buying at one rate), as may a and b (everyone with one dropout
         // probability): each is capped far beyond any real population's value.
         let caps = [1e4, 1e4 * max(meanT, 1), 1e4, 1e4]
-        func parameters(_ point: [Double]) -> BGNBDParameters {
-            BGNBDParameters(r: Minimizer.bounded(point[0], cap: caps[0]), alpha: Minimizer.bounded(point[1], cap: caps[1]),
-                            a: Minimizer.bounded(point[2], cap: caps[2]), b: Minimizer.bounded(point[3], cap: caps[3]))
-        }
-        func objective(_ data: Data) -> ([Double]) -> (value: Double, gradient: [Double]) {
-            let total = data.customers
-            return { point in
-                let current = parameters(point)
-                let (value, gradient) = logLikelihood(current, data)
-                let values = [current.r, current.alpha, current.a, current.b]
-                return (-value / total, gradient.indices.map {
-                    -gradient[$0] * Minimizer.boundedSlope(values[$0], cap: caps[$0]) / total
-                })
-            }
-        }
         let sample = data.x.count > 4 * sampleSize ? data.sample(every: data.x.count / sampleSize) : nil
-        let result = Minimizer.warmStarted(from: start, sample: sample.map(objective), full: objective(data))
-        let parameters = parameters(result.point)
-        return Fit(parameters: parameters, logLikelihood: -result.value * total, iterations: result.iterations,
-                   converged: result.converged)
+        let fit = Minimizer.maximumLikelihood(
+            from: start, caps: caps, data: data, sample: sample, customers: \.customers
+        ) { data, values in
+            logLikelihood(BGNBDParameters(r: values[0], alpha: values[1], a: values[2], b: values[3]), data)
+        }
+        let values = fit.parameters
+        return Fit(parameters: BGNBDParameters(r: values[0], alpha: values[1], a: values[2], b: values[3]),
+                   logLikelihood: fit.logLikelihood, iterations: fit.result.iterations, converged: fit.result.converged)
     }
 
     /// The log-likelihood of grouped data and its gradient with respect to the log-parameters (log r, log α,

@@ -56,26 +56,16 @@ public enum GammaGamma {
         // Spend identical within each customer sends p (and with it q and γ) towards infinity: capped far beyond any
         // real population's value.
         let caps = [1e4, 1e4, 1e4 * max(mean, 1)]
-        func parameters(_ point: [Double]) -> GammaGammaParameters {
-            GammaGammaParameters(p: Minimizer.bounded(point[0], cap: caps[0]), q: Minimizer.bounded(point[1], cap: caps[1]),
-                                 gamma: Minimizer.bounded(point[2], cap: caps[2]))
-        }
-        func objective(_ data: Data) -> ([Double]) -> (value: Double, gradient: [Double]) {
-            let total = Double(data.customers)
-            return { point in
-                let current = parameters(point)
-                let (value, gradient) = logLikelihood(current, data)
-                let values = [current.p, current.q, current.gamma]
-                return (-value / total, gradient.indices.map {
-                    -gradient[$0] * Minimizer.boundedSlope(values[$0], cap: caps[$0]) / total
-                })
-            }
-        }
         let sample = data.customers > 4 * BGNBD.sampleSize
             ? data.sample(every: data.customers / BGNBD.sampleSize) : nil
-        let result = Minimizer.warmStarted(from: start, sample: sample.map(objective), full: objective(data))
-        return Fit(parameters: parameters(result.point),
-                   logLikelihood: -result.value * total, iterations: result.iterations, converged: result.converged)
+        let fit = Minimizer.maximumLikelihood(
+            from: start, caps: caps, data: data, sample: sample, customers: { Double($0.customers) }
+        ) { data, values in
+            logLikelihood(GammaGammaParameters(p: values[0], q: values[1], gamma: values[2]), data)
+        }
+        let values = fit.parameters
+        return Fit(parameters: GammaGammaParameters(p: values[0], q: values[1], gamma: values[2]),
+                   logLikelihood: fit.logLikelihood, iterations: fit.result.iterations, converged: fit.result.converged)
     }
 
     /// The log-likelihood and its gradient with respect to (log p, log q, log γ), summed over chunks of the customers

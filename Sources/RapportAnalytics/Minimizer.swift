@@ -14,6 +14,33 @@ enum Minimizer {
         let inverseHessian: [[Double]]
     }
 
+    /// The maximum-likelihood parameters of a model: minimises the mean negative log-likelihood over free variables
+    /// whose `bounded` images are the parameters (capped at `caps`), starting on `sample` when there is one.
+    /// - Parameters:
+    ///   - customers: how many customers data holds, to take the mean.
+    ///   - logLikelihood: the log-likelihood at some parameters and its gradient with respect to their logarithms.
+    /// - Returns: the parameters, the log-likelihood there, and how the search ended.
+    static func maximumLikelihood<Data>(
+        from start: [Double], caps: [Double], data: Data, sample: Data?, customers: @escaping (Data) -> Double,
+        logLikelihood: @escaping (Data, [Double]) -> (Double, [Double])
+    ) -> (parameters: [Double], logLikelihood: Double, result: Result) {
+        func parameters(_ point: [Double]) -> [Double] {
+            point.indices.map { bounded(point[$0], cap: caps[$0]) }
+        }
+        func objective(_ data: Data) -> ([Double]) -> (value: Double, gradient: [Double]) {
+            let total = customers(data)
+            return { point in
+                let values = parameters(point)
+                let (value, gradient) = logLikelihood(data, values)
+                return (-value / total, gradient.indices.map {
+                    -gradient[$0] * boundedSlope(values[$0], cap: caps[$0]) / total
+                })
+            }
+        }
+        let result = warmStarted(from: start, sample: sample.map(objective), full: objective(data))
+        return (parameters(result.point), -result.value * customers(data), result)
+    }
+
     /// Minimises `full` starting from the minimum of `sample`, a cheaper approximation of it (the same model on a
     /// subsample): the subsample's point and curvature carry over, so the full data is evaluated a few times instead
     /// of dozens.
