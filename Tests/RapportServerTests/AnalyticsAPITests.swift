@@ -96,6 +96,32 @@ struct AnalyticsAPITests {
         }
     }
 
+    @Test("changes of RFM group and ABC class are status events with the old and the new class; the first is none")
+    func classChanges() async throws {
+        try await TestApp.run { api in
+            let shop = try await Shop.open(api)
+            _ = try await api.send(.POST, "/api/v1/lifecycle/recompute")
+            let before = try await api.send(.GET, "/api/v1/customers/\(shop.steady)/value").json
+            let first = try await api.events(shop.steady, family: "status").compactMap { $0["kind"]?.stringValue }
+            #expect(Set(first).isDisjoint(with: ["tier_changed", "abc_changed", "rfm_group_changed"]))
+            // A year and more without purchases: nobody has revenue in the last 12 months, so everyone is class C,
+            // and nobody has purchases in the RFM window any more.
+            api.clock.advance(by: 400 * Shop.day)
+            _ = try await api.send(.POST, "/api/v1/lifecycle/recompute")
+            let after = try await api.send(.GET, "/api/v1/customers/\(shop.steady)/value").json
+            #expect(after["abc"] == "C")
+            let events = try await api.events(shop.steady, family: "status")
+            let abc = events.first { $0["kind"] == "abc_changed" }
+            #expect(abc?["field"] == "abc")
+            #expect(abc?["old_value"] == before["abc"])
+            #expect(abc?["new_value"] == "C")
+            let group = events.first { $0["kind"] == "rfm_group_changed" }
+            #expect(group?["old_value"] == before["rfm"]?["group"])
+            #expect(group?["new_value"] == after["rfm"]?["group"])
+            #expect(before["rfm"]?["group"] != after["rfm"]?["group"])
+        }
+    }
+
     @Test("a weekly buyer gone quiet: P(alive) marks it churned, it tops the churn warnings, its drop is an event once")
     func lapsedCustomer() async throws {
         try await TestApp.run { api in
