@@ -76,6 +76,26 @@ public struct TransactionsCSV: Sendable {
                                                     try column("amount"))
         let needed = max(idColumn, dateColumn, amountColumn)
         var lineNumber = 1
+        /// The index of a customer ID, new IDs numbered in the order first seen.
+        func customerIndex(_ id: CustomerKey) -> Int32 {
+            switch id {
+            case .number(let number): if let known = numberIndex[number] { return known }
+            case .text(let text): if let known = textIndex[text] { return known }
+            }
+            let next = Int32(ids.count)
+            switch id {
+            case .number(let number): numberIndex[number] = next
+            case .text(let text): textIndex[text] = next
+            }
+            ids.append(id)
+            return next
+        }
+        func add(_ index: Int32, _ day: Int, _ amount: Double) {
+            customer.append(index)
+            days.append(Int32(day))
+            amounts.append(amount)
+            lastDay = max(lastDay, day)
+        }
         var ranges = [Range<Int>](repeating: 0..<0, count: names.count)
         var lastID = 0..<0
         numberIndex.reserveCapacity(estimate / 2)
@@ -99,16 +119,7 @@ public struct TransactionsCSV: Sendable {
                 let (day, amount) = try Self.dateAndAmount(values[dateColumn], values[amountColumn], line: lineNumber)
                 let key = String(values[idColumn])
                 guard !key.isEmpty else { throw .invalidInput("line \(lineNumber): customer_id is empty") }
-                let index = textIndex[key] ?? {
-                    let index = Int32(ids.count)
-                    textIndex[key] = index
-                    ids.append(.text(key))
-                    return index
-                }()
-                customer.append(index)
-                days.append(Int32(day))
-                amounts.append(amount)
-                lastDay = max(lastDay, day)
+                add(customerIndex(.text(key)), day, amount)
                 lastID = 0..<0
                 continue
             }
@@ -133,30 +144,14 @@ public struct TransactionsCSV: Sendable {
                 index = customer.last!
             } else if let number = Self.plainNumber(bytes[idRange]) {
                 // Whole-number IDs without leading zeros (the usual case) are looked up as numbers, without a string.
-                if let known = numberIndex[number] {
-                    index = known
-                } else {
-                    index = Int32(ids.count)
-                    numberIndex[number] = index
-                    ids.append(.number(number))
-                }
+                index = customerIndex(.number(number))
             } else {
                 let key = text(idRange)
                 guard !key.isEmpty else { throw .invalidInput("line \(lineNumber): customer_id is empty") }
-                if let known = textIndex[key] {
-                    index = known
-                } else {
-                    index = Int32(ids.count)
-                    textIndex[key] = index
-                    ids.append(.text(key))
-                }
+                index = customerIndex(.text(key))
             }
             lastID = idRange
-            let (rowDay, rowAmount) = (day!, amount!)
-            customer.append(index)
-            days.append(Int32(rowDay))
-            amounts.append(rowAmount)
-            lastDay = max(lastDay, rowDay)
+            add(index, day!, amount!)
         }
         guard !customer.isEmpty else { throw .invalidInput("the file has no transactions") }
         let columns = PurchaseColumns(customer: customer, day: days, amount: amounts, customerCount: ids.count)
