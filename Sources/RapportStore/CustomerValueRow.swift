@@ -7,28 +7,31 @@ import SQLiteNIO
 /// One row of `customer_values` (see `M0012_CreateCustomerValues`): a customer's value as the last analytics run
 /// found it, in plain columns so that lists can filter and sort by them.
 public struct CustomerValueRow: Equatable, Sendable {
-    public var number: Int64
-    public var customerID: UUID
-    public var repeatDays: Int64
-    public var daysFirstToLast: Int64
-    public var daysObserved: Int64
-    public var rfmR: Int64
-    public var rfmF: Int64
-    public var rfmM: Int64
-    public var rfmGroup: String
-    public var abc: String
-    public var tier: String
-    public var pAlive: Double
-    public var expected30: Double
-    public var expected90: Double
-    public var expected365: Double
-    public var expectedSpendMinor: Int64
-    public var clvMinor: Int64
-    public var churnRisk: Double
-    public var valueAtRiskMinor: Int64
-    public var churnExplanation: String
-    public var frequencyShift: String?
-    public var basketShift: String?
+    public let number: Int64
+    public let customerID: UUID
+    public let repeatDays: Int64
+    public let daysFirstToLast: Int64
+    public let daysObserved: Int64
+    public let rfmR: Int64
+    public let rfmF: Int64
+    public let rfmM: Int64
+    public let rfmGroup: String
+    public let abc: String
+    public let tier: String
+    public let pAlive: Double
+    public let expected30: Double
+    public let expected90: Double
+    public let expected365: Double
+    public let expectedSpendMinor: Int64
+    public let clvMinor: Int64
+    public let churnRisk: Double
+    public let valueAtRiskMinor: Int64
+    public let churnExplanation: String
+    public let frequencyShift: String?
+    public let basketShift: String?
+    /// A 64-bit FNV-1a digest of the values, stored with them: a run compares digests and rewrites only the rows that
+    /// changed, without reading the rows back.
+    public private(set) var digest: Int64 = 0
 
     /// The row of a customer's value.
     public init(number: Int64, customerID: UUID, value: CustomerValue) {
@@ -54,6 +57,7 @@ public struct CustomerValueRow: Equatable, Sendable {
         churnExplanation = value.churn.explanation
         frequencyShift = value.frequencyShift?.shift.rawValue
         basketShift = value.basketShift?.shift.rawValue
+        digest = computedDigest
     }
 
     /// The classes recorded as events when they change; nil if the row holds names this version does not know.
@@ -66,9 +70,7 @@ public struct CustomerValueRow: Equatable, Sendable {
                           basketShift: basketShift.flatMap(BehaviourShift.init(rawValue:)))
     }
 
-    /// A 64-bit FNV-1a digest of the values, stored with them: a run compares digests and rewrites only the rows that
-    /// changed, without reading the rows back.
-    public var digest: Int64 {
+    private var computedDigest: Int64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ value: UInt64) {
             for shift in stride(from: 0, to: 64, by: 8) {
@@ -140,5 +142,6 @@ public struct CustomerValueRow: Equatable, Sendable {
         churnExplanation = try text("churn_explanation")
         frequencyShift = try row.decode(column: "frequency_shift", as: String?.self)
         basketShift = try row.decode(column: "basket_shift", as: String?.self)
+        digest = try row.decode(column: "digest", as: Int64.self)
     }
 }
