@@ -1,6 +1,6 @@
 import Foundation
 
-/// One customer as crowd rules see it: every field of `CrowdFields`, money already in major units.
+/// One customer as crowd rules see it: every field of `CrowdFields`, as the store holds it.
 public struct CrowdSubject: Equatable, Sendable {
     public var kind = "person"
     public var name = ""
@@ -13,13 +13,13 @@ public struct CrowdSubject: Equatable, Sendable {
     public var rfmR: Int?
     public var rfmF: Int?
     public var rfmM: Int?
-    /// Lifetime value in major units of the base currency.
-    public var clv: Double?
+    /// Lifetime value in minor units of the base currency.
+    public var clvMinor: Int64?
     public var pAlive: Double?
     public var churnRisk: Double?
     public var ordersCount = 0
-    /// Net spending in major units of the base currency.
-    public var totalSpent = 0.0
+    /// Net spending in minor units of the base currency.
+    public var totalSpentMinor: Int64 = 0
     public var firstPurchaseAt: Date?
     public var lastPurchaseAt: Date?
     public var lastInteractionAt: Date?
@@ -32,7 +32,7 @@ public struct CrowdSubject: Equatable, Sendable {
     public var provinces: [String] = []
     public var cities: [String] = []
     public var source: String?
-    /// The owner's user ID, as text.
+    /// The owner's e-mail address.
     public var owner: String?
     public var team: String?
     public var consent: [String: Bool] = [:]
@@ -50,67 +50,72 @@ enum CrowdScalar: Equatable {
 }
 
 extension CrowdRule {
-    /// Whether `subject` is in the crowd, `today` being now's day number. Missing values make a predicate unknown,
-    /// and unknown follows SQL's three-valued logic (`not` of unknown is unknown; `and` and `or` as Kleene's): a
-    /// customer is a member only when the rule is true, exactly as a SQL `WHERE` selects it.
+    /// Whether `subject` is in the crowd, `today` being now's day number.
+    ///
+    /// Two-valued, as an operations person reads a rule: a predicate on a missing value is false (a customer with no
+    /// tags is not tagged "vip", so `not tag = "vip"` selects it), `!=` and `not in` are the negations of `=` and
+    /// `in`, and a field with several values (tags, addresses) satisfies a predicate when any value does. The SQL
+    /// compilers produce exactly this meaning.
     public func matches(_ subject: CrowdSubject, today: Int) -> Bool {
-        evaluate(subject, today: today) == true
-    }
-
-    /// True, false or unknown (nil).
-    func evaluate(_ subject: CrowdSubject, today: Int) -> Bool? {
         switch self {
         case .and(let rules):
-            return Self.combine(rules, subject, today: today, decisive: false)
+            return rules.allSatisfy { $0.matches(subject, today: today) }
         case .or(let rules):
-            return Self.combine(rules, subject, today: today, decisive: true)
+            return rules.contains { $0.matches(subject, today: today) }
         case .not(let rule):
-            return rule.evaluate(subject, today: today).map { !$0 }
+            return !rule.matches(subject, today: today)
         case .exists(let field):
             return !Self.values(field, of: subject).isEmpty
         case .compare(let field, .notEqual, let value):
-            return CrowdRule.compare(field, .equal, value).evaluate(subject, today: today).map { !$0 }
+            return !CrowdRule.compare(field, .equal, value).matches(subject, today: today)
         case .compare(let field, let comparison, let value):
-            return Self.any(field, subject) { Self.compare($0, comparison, value, today: today) }
+            let value = Self.stored(value, field)
+            return Self.values(field, of: subject).contains { Self.compare($0, comparison, value, today: today) }
         case .oneOf(let field, let values, let negated):
-            let found = Self.any(field, subject) { scalar in
+            let values = values.map { Self.stored($0, field) }
+            let found = Self.values(field, of: subject).contains { scalar in
                 values.contains { Self.compare(scalar, .equal, $0, today: today) }
             }
-            return negated ? found.map { !$0 } : found
+            return found != negated
         case .contains(let field, .string(let needle)):
-            return Self.any(field, subject) { scalar in
-                if case .text(let text) = scalar { return text.contains(needle) }
+            return Self.values(field, of: subject).contains { scalar in
+                if case .text(let text) = scalar { return Self.text(text, contains: needle) }
                 return false
             }
         case .contains:
             return false
         case .between(let field, let low, let high):
-            return Self.any(field, subject) {
+            let low = Self.stored(low, field), high = Self.stored(high, field)
+            return Self.values(field, of: subject).contains {
                 Self.compare($0, .greaterOrEqual, low, today: today) && Self.compare($0, .lessOrEqual, high, today: today)
             }
         }
     }
 
-    /// Kleene's `and` (`decisive` false) and `or` (`decisive` true): a decisive operand decides, else any unknown
-    /// makes the whole unknown.
-    private static func combine(_ rules: [CrowdRule], _ subject: CrowdSubject, today: Int, decisive: Bool) -> Bool? {
-        var result: Bool? = !decisive
-        for rule in rules {
-            switch rule.evaluate(subject, today: today) {
-            case decisive?: return decisive
-            case nil: result = nil
-            default: break
-            }
-        }
-        return result
+    /// A money value of a rule (major units) in minor units, as the store keeps money: whole when it is within
+    /// floating-point noise of a whole number (12.34 × 100 is 1233.9999999999998), so that `total_spent = 12.34`
+    /// finds 1234 fen. The SQL compilers bind this same number.
+    public static func minorUnits(_ major: Double) -> Double {
+        let minor = major * 100
+        let whole = minor.rounded()
+        return abs(minor - whole) < 1e-6 ? whole : minor
     }
 
-    /// Unknown when the field has no value, else whether any value satisfies `test`.
-    private static func any(_ field: CrowdFieldReference, _ subject: CrowdSubject, _ test: (CrowdScalar) -> Bool)
-        -> Bool?
-    {
-        let values = values(field, of: subject)
-        return values.isEmpty ? nil : values.contains(where: test)
+    /// A rule's value as the field's values are held: money in minor units.
+    private static func stored(_ value: CrowdValue, _ field: CrowdFieldReference) -> CrowdValue {
+        guard field.field.type == .money, case .number(let major) = value else { return value }
+        return .number(minorUnits(major))
+    }
+
+    /// Whether `needle` occurs in `text`, code point by code point as SQLite's `instr` and PostgreSQL's `strpos`
+    /// compare (Swift's `contains` would also match canonically equivalent spellings).
+    static func text(_ text: String, contains needle: String) -> Bool {
+        let haystack = Array(text.unicodeScalars), needle = Array(needle.unicodeScalars)
+        guard needle.count <= haystack.count else { return false }
+        if needle.isEmpty { return true }
+        return (0...(haystack.count - needle.count)).contains { start in
+            haystack[start..<(start + needle.count)].elementsEqual(needle)
+        }
     }
 
     private static func compare(_ scalar: CrowdScalar, _ comparison: CrowdComparison, _ value: CrowdValue, today: Int)
@@ -127,7 +132,9 @@ extension CrowdRule {
             }
         }
         switch (scalar, value) {
-        case (.text(let text), .string(let other)): return ordered(text, other)
+        case (.text(let text), .string(let other)):
+            // Code point order, as the databases compare (PostgreSQL with COLLATE "C").
+            return ordered(CodePoints(text), CodePoints(other))
         case (.number(let number), .number(let other)): return ordered(number, other)
         case (.boolean(let flag), .boolean(let other)): return comparison == .equal ? flag == other : flag != other
         case (.day(let day), _):
@@ -137,7 +144,7 @@ extension CrowdRule {
         }
     }
 
-    /// The values of a field for a subject.
+    /// The values of a field for a subject; money in minor units.
     static func values(_ reference: CrowdFieldReference, of subject: CrowdSubject) -> [CrowdScalar] {
         func text(_ value: String?) -> [CrowdScalar] { value.map { [.text($0)] } ?? [] }
         func number<T: BinaryInteger>(_ value: T?) -> [CrowdScalar] { value.map { [.number(Double($0))] } ?? [] }
@@ -155,11 +162,11 @@ extension CrowdRule {
         case "rfm_r": return number(subject.rfmR)
         case "rfm_f": return number(subject.rfmF)
         case "rfm_m": return number(subject.rfmM)
-        case "clv": return number(subject.clv)
+        case "clv": return number(subject.clvMinor)
         case "p_alive": return number(subject.pAlive)
         case "churn_risk": return number(subject.churnRisk)
         case "orders_count": return number(subject.ordersCount)
-        case "total_spent": return number(subject.totalSpent)
+        case "total_spent": return number(subject.totalSpentMinor)
         case "first_purchase_at": return day(subject.firstPurchaseAt)
         case "last_purchase_at": return day(subject.lastPurchaseAt)
         case "last_interaction_at": return day(subject.lastInteractionAt)
@@ -182,5 +189,18 @@ extension CrowdRule {
             }
         default: return []
         }
+    }
+}
+
+/// Text ordered by Unicode code points, which is also the byte order of its UTF-8.
+private struct CodePoints: Comparable {
+    let scalars: [Unicode.Scalar]
+
+    init(_ text: String) { scalars = Array(text.unicodeScalars) }
+
+    static func == (lhs: Self, rhs: Self) -> Bool { lhs.scalars == rhs.scalars }
+
+    static func < (lhs: Self, rhs: Self) -> Bool {
+        lhs.scalars.lexicographicallyPrecedes(rhs.scalars) { $0.value < $1.value }
     }
 }

@@ -12,6 +12,16 @@ public enum CrowdFieldType: String, Equatable, Sendable {
     case date
     /// true or false.
     case boolean
+    /// A customer-defined attribute: a quoted string, a number or true/false, matching stored values of the same
+    /// JSON type only (`attribute.level > 3` never matches a level stored as "3").
+    case any
+
+    /// Whether `<`, `<=`, `>`, `>=` and `between` apply.
+    public var isOrdered: Bool { [.number, .money, .date, .any].contains(self) }
+    /// Whether `in [...]` and `not in [...]` apply.
+    public var takesLists: Bool { self != .boolean && self != .date }
+    /// Whether `contains` applies.
+    public var takesContains: Bool { self == .text || self == .any }
 }
 
 /// A field a crowd rule can test.
@@ -23,13 +33,18 @@ public struct CrowdField: Equatable, Sendable {
     public let choices: [String]
     /// Whether the field takes a key after a dot: `attribute.vip_level`, `consent.sms`.
     public let keyed: Bool
+    /// For keyed fields with a fixed set of keys (consent channels), the keys; empty when any key goes.
+    public let keys: [String]
 
     /// Creates a field.
-    public init(_ name: String, _ type: CrowdFieldType, choices: [String] = [], keyed: Bool = false) {
+    public init(
+        _ name: String, _ type: CrowdFieldType, choices: [String] = [], keyed: Bool = false, keys: [String] = []
+    ) {
         self.name = name
         self.type = type
         self.choices = choices
         self.keyed = keyed
+        self.keys = keys
     }
 }
 
@@ -59,14 +74,14 @@ public enum CrowdFields {
         CrowdField("created_at", .date),
         CrowdField("birthday_month", .number),
         CrowdField("tag", .text),
-        CrowdField("attribute", .text, keyed: true),
+        CrowdField("attribute", .any, keyed: true),
         CrowdField("country", .text),
         CrowdField("province", .text),
         CrowdField("city", .text),
         CrowdField("source", .text),
         CrowdField("owner", .text),
         CrowdField("team", .text),
-        CrowdField("consent", .boolean, keyed: true),
+        CrowdField("consent", .boolean, keyed: true, keys: Consent.channels),
     ]
 
     /// The field named `name` (without its key).

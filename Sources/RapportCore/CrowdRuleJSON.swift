@@ -120,7 +120,7 @@ extension CrowdRule {
         case "exists":
             return .exists(reference)
         case "in", "not in":
-            try allowed(type != .boolean && type != .date)
+            try allowed(type.takesLists)
             guard let items = operand?.arrayValue, !items.isEmpty else {
                 throw invalid("\(path).value", "expected a non-empty array")
             }
@@ -128,10 +128,10 @@ extension CrowdRule {
             for (index, item) in items.enumerated() { values.append(try value(item, "\(path).value[\(index)]")) }
             return .oneOf(reference, values, negated: op == "not in")
         case "contains":
-            try allowed(type == .text)
+            try allowed(type.takesContains)
             return .contains(reference, try value(operand, "\(path).value"))
         case "between":
-            try allowed([.number, .money, .date].contains(type))
+            try allowed(type.isOrdered)
             guard let bounds = operand?.arrayValue, bounds.count == 2 else {
                 throw invalid("\(path).value", "expected [low, high]")
             }
@@ -140,7 +140,7 @@ extension CrowdRule {
             guard let comparison = CrowdComparison(rawValue: op) else {
                 throw invalid("\(path).op", "expected one of = != < <= > >= in, not in, contains, exists, between")
             }
-            try allowed(comparison == .equal || comparison == .notEqual || [.number, .money, .date].contains(type))
+            try allowed(comparison == .equal || comparison == .notEqual || type.isOrdered)
             return .compare(reference, comparison, try value(operand, "\(path).value"))
         }
     }

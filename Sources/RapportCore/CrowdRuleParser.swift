@@ -179,15 +179,17 @@ public struct CrowdRuleParser: Sendable {
                     + field.choices.joined(separator: ", ") + "; found \(valueToken.shown)")
             }
             return .string(text)
-        case (.number, .number(let number)), (.money, .number(let number)):
+        case (.number, .number(let number)), (.money, .number(let number)), (.any, .number(let number)):
             return .number(number)
+        case (.any, .string(let text)):
+            return .string(text)
         case (.date, .date(let day)):
             return .date(day: day)
         case (.date, .relative(let amount, let unit)):
             return .relative(amount: amount, unit: unit)
-        case (.boolean, .word("true")):
+        case (.boolean, .word("true")), (.any, .word("true")):
             return .boolean(true)
-        case (.boolean, .word("false")):
+        case (.boolean, .word("false")), (.any, .word("false")):
             return .boolean(false)
         case (_, .symbol), (_, .word("and")), (_, .word("or")):
             throw CrowdRuleError(column: valueToken.column, message: "expected a value after \(token?.shown ?? "it")")
@@ -201,6 +203,8 @@ public struct CrowdRuleParser: Sendable {
             throw wrong("a date (2026-01-31) or a relative date (-90d, -6m, -1y)")
         case (.boolean, _):
             throw wrong("true or false")
+        case (.any, _):
+            throw wrong("a quoted string, a number, true or false")
         }
     }
 
@@ -288,24 +292,24 @@ public struct CrowdRuleParser: Sendable {
             case .symbol(let symbol):
                 guard let comparison = CrowdComparison(rawValue: symbol) else { break }
                 let ordered = comparison != .equal && comparison != .notEqual
-                try check(!ordered || [.number, .money, .date].contains(type))
+                try check(!ordered || type.isOrdered)
                 return .compare(reference, comparison, try value(for: reference, after: operatorToken))
             case .word("in"):
-                try check(type != .boolean && type != .date)
+                try check(type.takesLists)
                 return .oneOf(reference, try list(for: reference, after: operatorToken), negated: false)
             case .word("not"):
                 guard let inToken = next(), inToken.isWord("in") else {
                     throw CrowdRuleError(column: columnAfter(operatorToken), message: "expected 'in' after 'not'")
                 }
-                try check(type != .boolean && type != .date)
+                try check(type.takesLists)
                 return .oneOf(reference, try list(for: reference, after: inToken), negated: true)
             case .word("contains"):
-                try check(type == .text)
+                try check(type.takesContains)
                 return .contains(reference, try value(for: reference, after: operatorToken))
             case .word("exists"):
                 return .exists(reference)
             case .word("between"):
-                try check([.number, .money, .date].contains(type))
+                try check(type.isOrdered)
                 let low = try value(for: reference, after: operatorToken)
                 guard let andToken = next(), andToken.isWord("and") else {
                     throw CrowdRuleError(column: peek?.column ?? end, message: "expected 'and' in 'between … and …'")
@@ -327,6 +331,10 @@ public struct CrowdRuleParser: Sendable {
             if field.keyed {
                 guard parts.count == 2, !parts[1].isEmpty else {
                     throw CrowdRuleError(column: column, message: "'\(field.name)' needs a key: \(field.name).<key>")
+                }
+                guard field.keys.isEmpty || field.keys.contains(parts[1]) else {
+                    throw CrowdRuleError(column: column, message: "unknown key '\(parts[1])' of '\(field.name)'; the "
+                        + "keys are " + field.keys.joined(separator: ", "))
                 }
                 return CrowdFieldReference(field: field, key: parts[1])
             }

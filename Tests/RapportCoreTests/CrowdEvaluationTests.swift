@@ -12,7 +12,7 @@ struct CrowdEvaluationTests {
         subject.name = "王小明"
         subject.stage = "silent"
         subject.tier = "high"
-        subject.totalSpent = 5000
+        subject.totalSpentMinor = 500_000
         subject.ordersCount = 4
         subject.lastPurchaseAt = BusinessDay.start(of: today - 120)
         subject.tags = ["vip", "茶友"]
@@ -55,15 +55,48 @@ struct CrowdEvaluationTests {
         #expect(try matches(#"attribute.会员等级 = "金卡" and consent.sms = true"#))
     }
 
-    @Test("a missing value is unknown: neither the predicate nor its negation selects the customer, exists does")
-    func threeValuedLogic() throws {
+    @Test("a predicate on a missing value is false, and not flips it: no tags means not tagged vip")
+    func missingValues() throws {
         #expect(try !matches("clv > 1000"))
-        #expect(try !matches("not clv > 1000"))
+        #expect(try matches("not clv > 1000"))
         #expect(try matches("not clv exists"))
         #expect(try !matches(#"province = "上海""#))
-        #expect(try !matches(#"not province = "上海""#))
+        #expect(try matches(#"not province = "上海""#))
+        #expect(try matches(#"province != "上海""#))
+        #expect(try matches(#"province not in ["上海"]"#))
         #expect(try matches(#"province = "上海" or tier = high"#))
         #expect(try !matches(#"province = "上海" and tier = high"#))
         #expect(try !matches("consent.email = true or consent.email = false"))
+        #expect(try matches("consent.email != true"))
+    }
+
+    @Test("money compares in minor units without floating-point surprises")
+    func money() throws {
+        var subject = self.subject
+        subject.totalSpentMinor = 1234
+        #expect(try matches("total_spent = 12.34", subject))
+        #expect(try matches("total_spent between 12.34 and 12.34", subject))
+        #expect(try matches("total_spent in [1, 12.34]", subject))
+        #expect(try !matches("total_spent > 12.34", subject))
+        #expect(CrowdRule.minorUnits(0.1 + 0.2) == 30)
+        #expect(CrowdRule.minorUnits(12.345) == 1234.5)
+    }
+
+    @Test("attributes match values of the rule's type; text compares by code point")
+    func attributesAndText() throws {
+        var subject = self.subject
+        subject.attributes = ["level": .number(3), "code": .string("3"), "member": .bool(true)]
+        #expect(try matches("attribute.level > 2", subject))
+        #expect(try !matches(#"attribute.level = "3""#, subject))
+        #expect(try matches(#"attribute.code = "3""#, subject))
+        #expect(try !matches("attribute.code = 3", subject))
+        #expect(try matches("attribute.member = true", subject))
+        #expect(try matches(#"attribute.code contains "3""#, subject))
+        subject.attributes["nick"] = .string("Zoë")
+        subject.name = "Zoë"
+        #expect(try matches(#"attribute.nick > "Zo""#, subject))
+        #expect(try matches(#"attribute.nick < "zo""#, subject))
+        #expect(try !matches("name = \"Zoe\u{0308}\"", subject))
+        #expect(try matches(#"name contains "oë""#, subject))
     }
 }
