@@ -47,6 +47,10 @@ public struct EventKind: RawRepresentable, Hashable, Codable, Sendable {
     public static let abcChanged = EventKind(rawValue: "abc_changed")
     /// The RFM group changed.
     public static let rfmGroupChanged = EventKind(rawValue: "rfm_group_changed")
+    /// The customer entered a crowd (`field` crowds; `new_value` {id, name} of the crowd).
+    public static let crowdEntered = EventKind(rawValue: "crowd_entered")
+    /// The customer left a crowd (`field` crowds; `old_value` {id, name} of the crowd).
+    public static let crowdLeft = EventKind(rawValue: "crowd_left")
 }
 
 /// Where a change came from.

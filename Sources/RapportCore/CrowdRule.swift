@@ -66,6 +66,17 @@ public indirect enum CrowdRule: Equatable, Sendable {
     case exists(CrowdFieldReference)
     case between(CrowdFieldReference, CrowdValue, CrowdValue)
 
+    /// The fields the rule reads, once per predicate.
+    public var references: [CrowdFieldReference] {
+        switch self {
+        case .and(let rules), .or(let rules): rules.flatMap(\.references)
+        case .not(let rule): rule.references
+        case .compare(let field, _, _), .oneOf(let field, _, _), .contains(let field, _), .exists(let field),
+            .between(let field, _, _):
+            [field]
+        }
+    }
+
     /// How many predicates (leaves) the rule has.
     public var predicates: Int {
         switch self {

@@ -74,13 +74,14 @@ public struct CrowdRuleParser: Sendable {
         func isSymbol(_ symbol: String) -> Bool { kind == .symbol(symbol) }
     }
 
+    static func isWordCharacter(_ character: Character) -> Bool {
+        character.isLetter || character.isNumber || character == "_" || character == "."
+    }
+
     static func tokens(of text: String) throws(CrowdRuleError) -> [Token] {
         let characters = Array(text)
         var tokens: [Token] = []
         var index = 0
-        func isWordCharacter(_ character: Character) -> Bool {
-            character.isLetter || character.isNumber || character == "_" || character == "."
-        }
         while index < characters.count {
             let character = characters[index]
             let column = index + 1
@@ -124,7 +125,7 @@ public struct CrowdRuleParser: Sendable {
             }
             if character.isNumber || character == "-" || character == "+" {
                 var end = index + 1
-                while end < characters.count, characters[end].isNumber || characters[end] == "." || characters[end] == "-"
+                while end < characters.count, characters[end].isNumber || ".-+".contains(characters[end])
                     || characters[end].isLetter
                 {
                     end += 1
@@ -148,7 +149,7 @@ public struct CrowdRuleParser: Sendable {
 
     /// A number, a date or a relative date.
     static func literal(_ word: String, column: Int) throws(CrowdRuleError) -> Token.Kind {
-        if let number = Double(word), number.isFinite, !word.contains(where: \.isLetter) {
+        if word.allSatisfy({ "0123456789.eE+-".contains($0) }), let number = Double(word), number.isFinite {
             return .number(number)
         }
         if let date = CalendarDate(parsing: word) { return .date(date.dayNumber) }
@@ -331,6 +332,10 @@ public struct CrowdRuleParser: Sendable {
             if field.keyed {
                 guard parts.count == 2, !parts[1].isEmpty else {
                     throw CrowdRuleError(column: column, message: "'\(field.name)' needs a key: \(field.name).<key>")
+                }
+                guard parts[1].allSatisfy(CrowdRuleParser.isWordCharacter) else {
+                    throw CrowdRuleError(column: column, message: "a key is letters, digits, '_' and '.'; found "
+                        + "'\(parts[1])'")
                 }
                 guard field.keys.isEmpty || field.keys.contains(parts[1]) else {
                     throw CrowdRuleError(column: column, message: "unknown key '\(parts[1])' of '\(field.name)'; the "

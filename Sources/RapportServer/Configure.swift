@@ -58,6 +58,11 @@ public enum Startup {
         try await RapportDatabaseSetup.prepare(app.db)
         try await RapportMigrator(databases: app.databases, logger: app.logger).migrate()
         app.rapport.valueModel.replace(with: try await CustomerValueRepository(app.rapportDatabase).latestModel())
+        let crowds = CrowdRepository(app.rapportDatabase)
+        if try await crowds.installBuiltIns() {
+            app.logger.info("crowds: deciding the members of the built-in crowds")
+            _ = try await crowds.refreshAll()
+        }
     }
 
     /// On a database with no user yet, creates an admin with a generated password.

@@ -30,12 +30,14 @@ public final class DailyRecompute: LifecycleHandler, Sendable {
                     try? await Task.sleep(for: .seconds(max(wake.timeIntervalSinceNow, 0)))
                     if Task.isCancelled { return }
                     do {
-                        let (values, lifecycle) = try await recompute.run(at: clock.now())
+                        let outcome = try await recompute.run(at: clock.now())
+                        let values = outcome.values, lifecycle = outcome.lifecycle, crowds = outcome.crowds
                         logger.info("""
                             recompute: \(values.scored) customers scored, \(values.written) values written, \
                             \(values.events) value events\(values.skipped.map { " (analytics skipped: \($0))" } ?? ""); \
                             \(lifecycle.examined) customers judged, \(lifecycle.stageChanged) changed stage, \
-                            \(lifecycle.events) stage events
+                            \(lifecycle.events) stage events; \(crowds.crowds) crowds refreshed, \(crowds.entered) entries, \
+                            \(crowds.left) exits
                             """)
                     } catch {
                         logger.error("recompute failed: \(error)")

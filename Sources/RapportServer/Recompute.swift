@@ -5,7 +5,8 @@ import RapportStore
 import Vapor
 
 /// The full recompute — `rapport recompute`, the daily job in `serve` and `POST /api/v1/lifecycle/recompute`: the
-/// analytics engine first (its fresh model is the lifecycle rules' P(alive) evidence), then the lifecycle rules.
+/// analytics engine first (its fresh model is the lifecycle rules' P(alive) evidence), then the lifecycle rules, then
+/// every crowd's membership (which reads both).
 public struct Recompute: Sendable {
     let store: RapportDatabase
     let services: RapportServices
@@ -21,15 +22,23 @@ public struct Recompute: Sendable {
         self.services = services
     }
 
-    /// Runs both phases as of `instant`.
+    /// What each phase did.
+    public struct Outcome: Sendable {
+        public let values: ValueReport
+        public let lifecycle: RecomputeReport
+        public let crowds: CrowdRefreshReport
+    }
+
+    /// Runs the phases as of `instant`.
     /// - Parameter progress: the phase ("read", "model", "write", "lifecycle") and its progress.
     public func run(
         at instant: Date, progress: @escaping @Sendable (String, Int, Int) -> Void = { _, _, _ in }
-    ) async throws -> (values: ValueReport, lifecycle: RecomputeReport) {
+    ) async throws -> Outcome {
         let values = try await ValueRecompute(store, engine: services.values, current: services.valueModel)
             .run(at: instant, progress: progress)
         let lifecycle = try await LifecycleRecompute(store, engine: services.lifecycle)
             .run(at: instant, progress: { done, total in progress("lifecycle", done, total) })
-        return (values, lifecycle)
+        let crowds = try await CrowdRepository(store).refreshAll(at: instant)
+        return Outcome(values: values, lifecycle: lifecycle, crowds: crowds)
     }
 }

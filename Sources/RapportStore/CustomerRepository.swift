@@ -36,6 +36,7 @@ public struct CustomerRepository: Sendable {
                 archivedAt: nil, version: 1)
             let events = CustomerHistory.creationEvents(of: customer, actor: actor, source: source)
             try await EventLog.append(events, recordedAt: now, on: database)
+            try await CrowdMembership.refresh(model.id!, at: now, on: database)
             return try model.toStored(stats: stats)
         }
     }
@@ -89,6 +90,7 @@ public struct CustomerRepository: Sendable {
             model.apply(fields)
             try await Self.save(model, at: now, on: database)
             try await EventLog.append(events, recordedAt: now, on: database)
+            try await CrowdMembership.refresh(id, at: now, on: database)
             return try model.toStored(stats: current.stats)
         }
     }
@@ -115,14 +117,20 @@ public struct CustomerRepository: Sendable {
     /// - Parameters:
     ///   - search: the list's `q`: a substring of name, number, e-mail or phone.
     ///   - archived: archived customers instead of current ones.
+    ///   - filter: a crowd rule the customers must satisfy.
     ///   - before: the number after which the page starts (the previous page's last), nil for the first page.
     public func list(
-        visibleTo visibility: CustomerVisibility, search: String?, archived: Bool, before: CustomerNumber?,
-        limit: Int
+        visibleTo visibility: CustomerVisibility, search: String?, filter: CrowdRule? = nil, archived: Bool,
+        before: CustomerNumber?, limit: Int
     ) async throws -> [StoredCustomer] {
-        let query = Self.selectStored(on: store.database)
-            .where("archived_at", archived ? .isNot : .is, SQLLiteral.null)
+        let query = Self.selectStored(on: store.database, from: CrowdSQL.tables(for: filter))
+            .where(SQLColumn("archived_at", table: "customers"), archived ? .isNot : .is, SQLLiteral.null)
             .visible(to: visibility)
+        if let filter {
+            let sql = store.database as! any SQLDatabase
+            query.where(CrowdSQL(CrowdSQL.Dialect(sql), today: BusinessDay.number(of: store.clock.now()))
+                .condition(filter))
+        }
         let needles = search.map(CustomerSearch.needles(for:)) ?? []
         if !needles.isEmpty {
             query.where { group in
@@ -159,6 +167,7 @@ public struct CustomerRepository: Sendable {
                 customerID: id, family: .info, kind: archive ? .archived : .restored, actor: actor, source: source,
                 occurredAt: now)
             try await EventLog.append([event], recordedAt: now, on: database)
+            try await CrowdMembership.refresh(id, at: now, on: database)
             return try model.toStored(stats: stats)
         }
     }
@@ -169,9 +178,9 @@ public struct CustomerRepository: Sendable {
 
     static let joinedTables = "customers JOIN customer_stats ON customer_stats.number = customers.number"
 
-    static func selectStored(on database: any Database) -> SQLSelectBuilder {
+    static func selectStored(on database: any Database, from tables: String = joinedTables) -> SQLSelectBuilder {
         (database as! any SQLDatabase).select().columns(storedColumns.map { SQLRaw($0) })
-            .from(SQLRaw(joinedTables))
+            .from(SQLRaw(tables))
     }
 
     /// `find` on SQLite, reading sqlite-nio's values directly: SQLKit's `Decodable` row decoding costs more than the

@@ -39,6 +39,7 @@ public struct InteractionRepository: Sendable {
                 input.customerID, from: try await CustomerStatsTable.load(input.customerID, on: database),
                 scope: .interactions, now: now, actor: actor,
                 source: source, on: database)
+            try await CrowdMembership.refresh(input.customerID, at: now, on: database)
             return interaction
         }
     }

@@ -33,6 +33,7 @@ public struct LifecycleRepository: Sendable {
                                           on: database as! any SQLDatabase)
             stats.stage = state
             try await CustomerStatsTable.update(stats, of: customerID, on: database as! any SQLDatabase)
+            try await CrowdMembership.refresh(customerID, at: now, on: database)
             return try model.toStored(stats: stats)
         }
     }
@@ -57,6 +58,7 @@ public struct LifecycleRepository: Sendable {
             stats = try await CustomerStatsWriter(engine: engine).refresh(
                 customerID, from: stats, stored: stored, scope: [], now: now, actor: actor, source: source,
                 on: database)
+            try await CrowdMembership.refresh(customerID, at: now, on: database)
             return try model.toStored(stats: stats)
         }
     }

@@ -58,6 +58,7 @@ public struct TransactionRepository: Sendable {
             _ = try await CustomerStatsWriter(engine: engine).refresh(
                 input.customerID, from: stats, scope: .purchases, now: now, actor: actor,
                 source: source, on: database)
+            try await CrowdMembership.refresh(input.customerID, at: now, on: database)
             return transaction
         }
     }

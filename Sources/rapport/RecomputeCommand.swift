@@ -35,9 +35,10 @@ struct RecomputeCommand: AsyncParsableCommand {
             let instant = asOf.flatMap(RFC3339.parse) ?? app.rapportDatabase.clock.now()
             let started = Date()
             let bars = PhaseBars()
-            let (values, lifecycle) = try await Recompute(app).run(at: instant) { phase, done, total in
+            let outcome = try await Recompute(app).run(at: instant) { phase, done, total in
                 bars.update(phase, done, total)
             }
+            let values = outcome.values, lifecycle = outcome.lifecycle, crowds = outcome.crowds
             bars.finish()
             let seconds = Date().timeIntervalSince(started)
             func row(_ figure: String, _ value: String) -> String {
@@ -68,6 +69,9 @@ struct RecomputeCommand: AsyncParsableCommand {
             lines.append(row("changed stage", "\(lifecycle.stageChanged)"))
             lines.append(row("changed 90-day interaction counts", "\(lifecycle.interactionsChanged)"))
             lines.append(row("stage events", "\(lifecycle.events)"))
+            lines.append(row("crowds refreshed", "\(crowds.crowds)"))
+            lines.append(row("crowd entries / exits", "\(crowds.entered) / \(crowds.left)"))
+            lines.append(row("crowds (s)", String(format: "%.1f", crowds.seconds)))
             Terminal.emit(lines.joined(separator: "\n"))
         }
     }

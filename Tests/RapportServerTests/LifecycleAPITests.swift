@@ -24,7 +24,7 @@ struct LifecycleAPITests {
             #expect(customer["stage_reason"] == "no purchase for 61 days; one purchase day; silent after 60 days")
             let silentSince = BusinessDay.start(of: BusinessDay.number(of: boughtAt) + 61)
             #expect(customer["stage_since"] == .string(RFC3339.format(silentSince)))
-            let events = try await api.events(id, family: "status")
+            let events = try await api.stageEvents(id)
             #expect(events.map { $0["new_value"]?["stage"] } == ["silent", "active", "new"])
             #expect(events.first?["new_value"]?["days_since_last_purchase"] == 61)
 
@@ -48,7 +48,7 @@ struct LifecycleAPITests {
             let customer = try await api.customer(id)
             #expect(customer["stage"] == "active")
             #expect(customer["stage_reason"]?.stringValue?.hasPrefix("win-back: ") == true)
-            let latest = try await api.events(id, family: "status").first
+            let latest = try await api.stageEvents(id).first
             #expect(latest?["old_value"] == "churned")
             #expect(latest?["new_value"]?["win_back"] == true)
         }
@@ -74,7 +74,7 @@ struct LifecycleAPITests {
             #expect(cleared.status == .ok)
             #expect(cleared.json["stage"] == "active")
             #expect(cleared.json["stage_overridden"] == false)
-            let kinds = try await api.events(id, family: "status").map { $0["kind"] }
+            let kinds = try await api.stageEvents(id).map { $0["kind"] }
             #expect(kinds == ["stage_changed", "stage_override_cleared", "stage_overridden", "stage_changed"])
 
             // An override that agrees with the rules: clearing it changes no stage, but the override is gone.

@@ -42,7 +42,7 @@ struct TransactionAPITests {
             let transactionEvents = try await api.events(id, family: "transaction")
             #expect(transactionEvents.map { $0["kind"] } == ["purchase"])
             #expect(transactionEvents.first?["new_value"]?["amount_minor"] == 25_600)
-            let statusEvents = try await api.events(id, family: "status")
+            let statusEvents = try await api.stageEvents(id)
             #expect(statusEvents.map { $0["kind"] } == ["stage_changed"])
             #expect(statusEvents.first?["old_value"] == "prospect")
             #expect(statusEvents.first?["new_value"]?["stage"] == "new")

@@ -44,7 +44,8 @@ struct LifecycleController: RouteCollection {
         }
         let instant = asOf ?? request.rapport.clock.now()
         let started = Date()
-        let (values, report) = try await Recompute(store: try request.store, services: request.rapport).run(at: instant)
+        let outcome = try await Recompute(store: try request.store, services: request.rapport).run(at: instant)
+        let values = outcome.values, report = outcome.lifecycle
         let analytics: JSONValue = .object([
             "scored": .number(Double(values.scored)),
             "values_written": .number(Double(values.written)),
@@ -59,6 +60,11 @@ struct LifecycleController: RouteCollection {
             "interactions_changed": .number(Double(report.interactionsChanged)),
             "events": .number(Double(report.events)),
             "analytics": analytics,
+            "crowds": .object([
+                "refreshed": .number(Double(outcome.crowds.crowds)),
+                "entered": .number(Double(outcome.crowds.entered)),
+                "left": .number(Double(outcome.crowds.left)),
+            ]),
             "duration_ms": .number((Date().timeIntervalSince(started) * 1000).rounded()),
         ]))
     }

@@ -19,7 +19,8 @@ extension OpenAPISchemas {
         "RecomputeReport": [
             "type": "object",
             "required": [
-                "as_of", "examined", "stage_changed", "interactions_changed", "events", "analytics", "duration_ms",
+                "as_of", "examined", "stage_changed", "interactions_changed", "events", "analytics", "crowds",
+                "duration_ms",
             ],
             "properties": [
                 "as_of": time,
@@ -31,6 +32,15 @@ extension OpenAPISchemas {
                 ],
                 "events": ["type": "integer", "minimum": 0, "description": "`status` events written."],
                 "analytics": ref("AnalyticsReport"),
+                "crowds": [
+                    "type": "object", "required": ["refreshed", "entered", "left"],
+                    "description": "Every crowd's membership decided again after the rules: entries and exits.",
+                    "properties": [
+                        "refreshed": ["type": "integer", "minimum": 0, "description": "Crowds decided."],
+                        "entered": ["type": "integer", "minimum": 0],
+                        "left": ["type": "integer", "minimum": 0],
+                    ],
+                ],
                 "duration_ms": ["type": "integer", "minimum": 0],
             ],
         ],

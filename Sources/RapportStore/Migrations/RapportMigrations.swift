@@ -16,5 +16,6 @@ public enum RapportMigrations {
         M0010_CreateInteractions(),
         M0011_CreateCustomerStats(),
         M0012_CreateCustomerValues(),
+        M0013_CreateCrowds(),
     ]
 }

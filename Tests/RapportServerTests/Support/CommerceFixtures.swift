@@ -53,6 +53,11 @@ extension TestApp {
             ?? []
     }
 
+    /// A customer's `status` events other than crowd entries and exits, newest first: its stage history.
+    func stageEvents(_ id: String) async throws -> [JSONValue] {
+        try await events(id, family: "status").filter { $0["field"] != "crowds" }
+    }
+
     /// Row counts of every table a commerce write touches, to prove a rejected request wrote nothing.
     func commerceCounts() async throws -> [String: Int] {
         var counts: [String: Int] = [:]
