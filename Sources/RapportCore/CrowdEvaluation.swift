@@ -136,7 +136,9 @@ extension CrowdRule {
             // Code point order, as the databases compare (PostgreSQL with COLLATE "C").
             return ordered(CodePoints(text), CodePoints(other))
         case (.number(let number), .number(let other)): return ordered(number, other)
-        case (.boolean(let flag), .boolean(let other)): return comparison == .equal ? flag == other : flag != other
+        case (.boolean(let flag), .boolean(let other)):
+            // true and false are not ordered: only `=` (and `!=`, its negation) can hold.
+            return comparison == .equal && flag == other
         case (.day(let day), _):
             guard let other = value.day(today: today) else { return false }
             return ordered(day, other)
