@@ -63,6 +63,12 @@ public enum AccessPolicy {
         principal.role != .analyst
     }
 
+    /// Whether `principal` may create, change and delete crowds. Crowds are shared by everyone, so agents use them
+    /// but do not define them.
+    public static func canManageCrowds(_ principal: Principal) -> Bool {
+        principal.role != .agent
+    }
+
     /// Whether `principal` may manage users and every user's API tokens.
     public static func canAdminister(_ principal: Principal) -> Bool {
         principal.role == .admin

@@ -8,13 +8,23 @@ extension CrowdRule {
         case .or(let rules): rules.map(\.operandText).joined(separator: " or ")
         case .not(let rule): "not " + rule.operandText
         case .compare(let field, let comparison, let value):
-            "\(field.spelled) \(comparison.rawValue) \(value.text)"
+            "\(field.spelled) \(comparison.rawValue) \(Self.text(of: value, field))"
         case .oneOf(let field, let values, let negated):
-            "\(field.spelled) \(negated ? "not in" : "in") [\(values.map(\.text).joined(separator: ", "))]"
+            "\(field.spelled) \(negated ? "not in" : "in") [\(values.map { Self.text(of: $0, field) }.joined(separator: ", "))]"
         case .contains(let field, let value): "\(field.spelled) contains \(value.text)"
         case .exists(let field): "\(field.spelled) exists"
         case .between(let field, let low, let high): "\(field.spelled) between \(low.text) and \(high.text)"
         }
+    }
+
+    /// A value as the rule writes it; a choice (`stage in [new, active]`) bare when it is a plain word.
+    private static func text(of value: CrowdValue, _ field: CrowdFieldReference) -> String {
+        if field.field.type == .choice, case .string(let choice) = value, !["and", "or", "not", "in"].contains(choice),
+            choice.first?.isLetter == true, choice.allSatisfy(CrowdRuleParser.isWordCharacter)
+        {
+            return choice
+        }
+        return value.text
     }
 
     private var operandText: String {

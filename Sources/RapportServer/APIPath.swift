@@ -18,6 +18,12 @@ enum APIPath {
     static let stage: PathComponent = "stage"
     static let lifecycle: PathComponent = "lifecycle"
     static let analytics: PathComponent = "analytics"
+    static let crowds: PathComponent = "crowds"
+
+    /// `/api/v1/crowds/{id}`.
+    static func crowd(_ id: UUID) -> String {
+        "/api/v1/crowds/\(UUIDText.format(id))"
+    }
 
     /// `/api/v1/customers/{id}`.
     static func customer(_ id: UUID) -> String {

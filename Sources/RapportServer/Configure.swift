@@ -49,6 +49,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ProductsController())
     try api.register(collection: LifecycleController())
     try api.register(collection: AnalyticsController())
+    try api.register(collection: CrowdsController())
 }
 
 /// Things `serve` does before it listens: the SQLite journal mode, migrations, and the first admin.

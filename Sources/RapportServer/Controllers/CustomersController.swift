@@ -115,9 +115,12 @@ struct CustomersController: RouteCollection {
         let archived = try Self.booleanParameter(request, "archived") ?? false
         let query = request.query[String.self, at: "q"]
         if let query, query.count > 200 { throw Problem.badParameter("q", "at most 200 characters") }
+        let filter = try request.query[String.self, at: "filter"].map {
+            try CrowdRequests.parseText($0, field: "filter")
+        }
         let customers = try await CustomerRepository(request.store).list(
-            visibleTo: AccessPolicy.visibility(for: principal), search: query, archived: archived, before: before,
-            limit: limit)
+            visibleTo: AccessPolicy.visibility(for: principal), search: query, filter: filter, archived: archived,
+            before: before, limit: limit)
         let next = customers.count == limit ? customers.last.map { PageCursor.encode([$0.number.value]) } : nil
         return CustomerJSON.page(customers, nextCursor: next)
     }

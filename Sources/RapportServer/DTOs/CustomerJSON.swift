@@ -41,4 +41,12 @@ enum CustomerJSON {
         return Response(status: .ok, headers: ["Content-Type": "application/json; charset=utf-8"],
                         body: .init(string: "{\"items\":[\(items)],\"next_cursor\":\(cursor)}"))
     }
+
+    /// A rule's preview: how many customers it selects and the first of them, newest first.
+    static func preview(count: Int, rule: CrowdRule, members: [StoredCustomer]) -> Response {
+        let items = members.map { object($0) }.joined(separator: ",")
+        return Response(status: .ok, headers: ["Content-Type": "application/json; charset=utf-8"],
+                        body: .init(string: "{\"count\":\(count),\"rule\":\(JSONValue.string(rule.text).encodedText()),"
+                            + "\"members\":[\(items)]}"))
+    }
 }

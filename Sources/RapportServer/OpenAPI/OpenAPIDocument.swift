@@ -58,6 +58,7 @@ enum OpenAPIDocument {
     private static let limit = ref("parameters", "Limit")
     private static let cursor = ref("parameters", "Cursor")
     private static let id = ref("parameters", "ID")
+    private static let crowdID = ref("parameters", "CrowdID")
     private static let ifMatch = ref("parameters", "IfMatch")
     private static let idempotencyKey = ref("parameters", "IdempotencyKey")
     private static let location: JSONValue = ["schema": ["type": "string"]]
@@ -91,8 +92,10 @@ enum OpenAPIDocument {
                         limit, cursor,
                         query("q", "Substring of name, number, e-mail or phone.", schema: ["type": "string", "maxLength": 200]),
                         query("archived", "List archived customers instead of current ones.", schema: ["type": "boolean"]),
+                        query("filter", "A crowd rule the customers must satisfy, e.g. `tier = high and city = \"上海\"`.",
+                              schema: ["type": "string", "maxLength": .number(Double(CrowdRequests.maxTextLength))]),
                     ],
-                    responses: ["200": ok("CustomerPage")], errorStatuses: [400, 401]),
+                    responses: ["200": ok("CustomerPage")], errorStatuses: [400, 401, 422]),
                 "post": operation(
                     "createCustomer", "Create a customer", tag: "customers", parameters: [idempotencyKey],
                     body: body("CustomerInput"),
@@ -231,6 +234,46 @@ enum OpenAPIDocument {
                     "getValueModel", "The fitted BG/NBD and Gamma-Gamma parameters (404 before the first recompute)",
                     tag: "analytics", responses: ["200": ok("ValueModel")], errorStatuses: [401, 404]),
             ],
+            "/api/v1/crowds": [
+                "get": operation("listCrowds", "Every crowd, built-in ones first, with member counts", tag: "crowds",
+                                 responses: ["200": ok("CrowdList")], errorStatuses: [401]),
+                "post": operation(
+                    "createCrowd", "Create a crowd; its members are decided at once (not agents)", tag: "crowds",
+                    parameters: [idempotencyKey], body: body("CrowdInput"),
+                    responses: ["201": ["description": "Created", "headers": ["Location": location],
+                                        "content": json("Crowd")]],
+                    errorStatuses: [400, 401, 403, 409, 413, 415, 422]),
+            ],
+            "/api/v1/crowds/preview": [
+                "post": operation(
+                    "previewCrowd", "How many customers a rule selects, and the first of them, without saving",
+                    tag: "crowds", parameters: [idempotencyKey], body: body("CrowdPreviewInput"),
+                    responses: ["200": ok("CrowdPreview")], errorStatuses: [400, 401, 409, 413, 415, 422]),
+            ],
+            "/api/v1/crowds/{id}": [
+                "get": operation(
+                    "getCrowd", "A crowd with its member count and daily trend", tag: "crowds",
+                    parameters: [crowdID, query("days", "Days of trend, 1 to 366 (default 30).",
+                                                schema: ["type": "integer", "minimum": 1, "maximum": 366])],
+                    responses: ["200": ok("CrowdDetail")], errorStatuses: [400, 401, 404]),
+                "patch": operation(
+                    "updateCrowd", "Change a crowd; a new rule is decided for everyone at once (not built-in ones)",
+                    tag: "crowds", parameters: [crowdID],
+                    body: body("CrowdPatch", mediaTypes: ["application/merge-patch+json", "application/json"]),
+                    responses: ["200": ok("Crowd")], errorStatuses: [400, 401, 403, 404, 413, 415, 422]),
+                "delete": operation(
+                    "deleteCrowd", "Delete a crowd; its members leave it (not built-in ones)", tag: "crowds",
+                    parameters: [crowdID], responses: ["204": ["description": "Deleted"]],
+                    errorStatuses: [401, 403, 404]),
+            ],
+            "/api/v1/crowds/{id}/members": [
+                "get": operation(
+                    "listCrowdMembers", "A crowd's members, newest first, now or at `as_of`", tag: "crowds",
+                    parameters: [crowdID, limit, cursor,
+                                 query("as_of", "An RFC 3339 time: who was a member then.",
+                                       schema: ["type": "string", "format": "date-time"])],
+                    responses: ["200": ok("CustomerPage")], errorStatuses: [400, 401, 404]),
+            ],
             "/api/v1/me": [
                 "get": operation("me", "The user behind the token", tag: "users",
                                  responses: ["200": ok("User")], errorStatuses: [401]),
@@ -267,6 +310,9 @@ enum OpenAPIDocument {
                 "Cursor": query("cursor", "The `next_cursor` of the previous page; anything else is a 400.",
                                 schema: ["type": "string", "minLength": 1]),
                 "ID": ["name": "id", "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]],
+                "CrowdID": ["name": "id", "in": "path", "required": true,
+                            "description": "A crowd's UUID, or a built-in crowd's key (`churned`, `tier-high`).",
+                            "schema": ["type": "string", "minLength": 1, "maxLength": 64]],
                 "IfMatch": ["name": "If-Match", "in": "header", "required": false,
                             "description": "The ETag you read; 412 when the resource has changed since.",
                             "schema": ["type": "string", "pattern": "^(\\*|(W/)?\"[0-9]+\")$"]],
