@@ -7,7 +7,7 @@ import SQLKit
 ///
 /// Every value of the rule is a bound parameter; the SQL text holds only column names and operators. The meaning is
 /// `CrowdRule.matches`'s, two-valued: a predicate on a missing value is false, so wherever SQL's NULL could leak
-/// into a `NOT` the operand is wrapped in `COALESCE(…, FALSE)`; predicates on lists (tags, addresses) and on JSON
+/// into a `NOT` the operand is wrapped in `COALESCE(…, FALSE)` (at the top NULL is left to mean false); predicates on lists (tags, addresses) and on JSON
 /// objects (attributes, consent) are `EXISTS` subqueries, false when there is nothing to look at. Dates compare by
 /// UTC day as ranges of instants (`last_purchase_at < -90d` is `last_purchase_at < <start of that day>`), which an
 /// index can serve; money compares in minor units.
@@ -30,10 +30,11 @@ struct CrowdSQL {
         self.today = today
     }
 
-    /// The condition; never NULL.
+    /// The condition. It may be NULL where the rule is false, which `WHERE` treats as false; it is not wrapped in
+    /// `COALESCE` because that would hide its terms from SQLite's planner (indexes, turning the left join of
+    /// `customer_values` into an inner one).
     func condition(_ rule: CrowdRule) -> SQLQueryString {
-        let compiled = compile(rule)
-        return compiled.nullable ? "COALESCE(\(compiled.sql), FALSE)" : compiled.sql
+        compile(rule).sql
     }
 
     /// The tables a query over `rule`'s customers reads: `customer_values` is left-joined only when the rule reads it.

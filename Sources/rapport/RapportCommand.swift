@@ -12,7 +12,7 @@ struct RapportCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, DemoCommand.self, RecomputeCommand.self, AnalyticsCommand.self,
-            UserCommand.self, TokenCommand.self,
+            CrowdsCommand.self, UserCommand.self, TokenCommand.self,
         ]
     )
 }
