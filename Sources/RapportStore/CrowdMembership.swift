@@ -9,11 +9,24 @@ import SQLiteNIO
 ///
 /// Two ways in, one meaning (the property tests hold the evaluators to it): after one customer's write its crowds
 /// are decided in memory (`CrowdRule.matches` on its `CrowdSubject`); after a recompute, or when a crowd is created
-/// or its rule edited, every customer is decided in SQL, all the crowds' conditions in one scan.
+/// or its rule edited, every customer is decided in SQL, all the crowds' conditions in one scan, and the members
+/// before and after are compared as bitsets over customer numbers.
 enum CrowdMembership {
+    /// A crowd as its events name it: `{"id": …, "name": …}`, encoded once for all its members' events.
+    final class Label: Sendable {
+        let id: UUID
+        let payload: String
+
+        init(_ crowd: Crowd) {
+            id = crowd.id
+            payload = JSONValue.object(["id": .string(UUIDText.format(crowd.id)), "name": .string(crowd.name)])
+                .encodedText()
+        }
+    }
+
     /// An entry or an exit.
     struct Change: Sendable {
-        let crowd: Crowd
+        let crowd: Label
         let number: Int64
         let customerID: UUID
         /// When the membership began, for an exit; nil for an entry.
@@ -25,6 +38,9 @@ enum CrowdMembership {
         var entered = 0
         var left = 0
     }
+
+    /// Changes are written this many at a time, so that a first refresh of a million customers keeps its memory.
+    private static let batch = 20_000
 
     /// Decides one customer's crowds again, inside the caller's write transaction.
     static func refresh(_ customerID: UUID, at now: Date, on database: any Database) async throws {
@@ -42,10 +58,8 @@ enum CrowdMembership {
         {
             was[try row.decode(column: "crowd_id", as: UUID.self)] = try row.decode(column: "since", as: Date.self)
         }
-        var changes: [Change] = []
-        for crowd in crowds where inside.contains(crowd.id) != (was[crowd.id] != nil) {
-            changes.append(Change(crowd: crowd, number: loaded.number, customerID: customerID,
-                                  memberSince: was[crowd.id]))
+        let changes = crowds.filter { inside.contains($0.id) != (was[$0.id] != nil) }.map { crowd in
+            Change(crowd: Label(crowd), number: loaded.number, customerID: customerID, memberSince: was[crowd.id])
         }
         try await apply(changes, at: now, on: database)
     }
@@ -54,24 +68,24 @@ enum CrowdMembership {
     static func refreshAll(_ crowds: [Crowd], at now: Date, store: RapportDatabase) async throws -> Outcome {
         guard !crowds.isEmpty else { return Outcome() }
         return try await store.write(bulk: true) { database in
-            let current = try await members(of: crowds, on: database)
-            let matches = try await scan(crowds, today: BusinessDay.number(of: now), on: database)
-            let matched = matches.matched, ids = matches.ids
-            var changes: [Change] = []
+            let sql = database as! any SQLDatabase
+            let largest = try await sql.raw("SELECT max(number) AS n FROM customers").first()?
+                .decode(column: "n", as: Int64?.self) ?? 0
+            let matched = try await scan(crowds, upTo: largest, today: BusinessDay.number(of: now), on: sql)
+            let current = try await members(of: crowds.map(\.id), upTo: largest, on: sql)
             var outcome = Outcome()
             for (index, crowd) in crowds.enumerated() {
-                let before = current[crowd.id] ?? [:]
-                for number in matched[index] where before[number] == nil {
-                    changes.append(Change(crowd: crowd, number: number, customerID: ids[number]!, memberSince: nil))
-                    outcome.entered += 1
+                let label = Label(crowd)
+                let before = current[crowd.id] ?? NumberSet(upTo: largest)
+                for numbers in matched[index].subtracting(before).chunked(into: batch) {
+                    try await apply(try await entries(of: label, Array(numbers), on: sql), at: now, on: database)
+                    outcome.entered += numbers.count
                 }
-                for (number, member) in before where !matched[index].contains(number) {
-                    changes.append(Change(crowd: crowd, number: number, customerID: member.id,
-                                          memberSince: member.since))
-                    outcome.left += 1
+                for numbers in before.subtracting(matched[index]).chunked(into: batch) {
+                    try await apply(try await exits(of: label, Array(numbers), on: sql), at: now, on: database)
+                    outcome.left += numbers.count
                 }
             }
-            try await apply(changes, at: now, on: database)
             return outcome
         }
     }
@@ -79,10 +93,13 @@ enum CrowdMembership {
     /// Ends every membership of a crowd about to be deleted, recording the exits as events.
     static func empty(_ crowd: Crowd, at now: Date, on database: any Database) async throws {
         let sql = database as! any SQLDatabase
-        let current = try await members(of: [crowd], on: database)[crowd.id] ?? [:]
-        try await recordEvents(current.map { number, member in
-            Change(crowd: crowd, number: number, customerID: member.id, memberSince: member.since)
-        }, at: now, on: database)
+        let label = Label(crowd)
+        let largest = try await sql.raw("SELECT max(number) AS n FROM crowd_members WHERE crowd_id = \(bind: crowd.id)")
+            .first()?.decode(column: "n", as: Int64?.self) ?? 0
+        let current = try await members(of: [crowd.id], upTo: largest, on: sql)[crowd.id] ?? NumberSet(upTo: 0)
+        for numbers in current.elements.chunked(into: batch) {
+            try await recordEvents(try await exits(of: label, Array(numbers), on: sql), at: now, on: database)
+        }
         try await sql.raw("DELETE FROM crowd_members WHERE crowd_id = \(bind: crowd.id)").run()
         try await sql.raw("DELETE FROM crowd_exits WHERE crowd_id = \(bind: crowd.id)").run()
     }
@@ -136,120 +153,147 @@ enum CrowdMembership {
 
     private static func recordEvents(_ changes: [Change], at now: Date, on database: any Database) async throws {
         let events = changes.map { change in
-            let crowd: JSONValue = ["id": .string(change.crowd.id.uuidString.lowercased()),
-                                    "name": .string(change.crowd.name)]
             let entered = change.memberSince == nil
-            return NewChangeEvent(
-                customerID: change.customerID, family: .status, kind: entered ? .crowdEntered : .crowdLeft,
-                field: "crowds", oldValue: entered ? nil : crowd, newValue: entered ? crowd : nil, actor: .system,
-                source: .rule, occurredAt: now)
+            return EventLog.EncodedEvent(
+                NewChangeEvent(customerID: change.customerID, family: .status,
+                               kind: entered ? .crowdEntered : .crowdLeft, field: "crowds", actor: .system,
+                               source: .rule, occurredAt: now),
+                oldValue: entered ? nil : change.crowd.payload, newValue: entered ? change.crowd.payload : nil)
         }
-        try await EventLog.append(events, recordedAt: now, on: database)
+        try await EventLog.append(encoded: events, recordedAt: now, on: database)
     }
 
     // MARK: - Reading
 
-    /// A current membership.
-    struct Member: Sendable {
-        let id: UUID
-        let since: Date
+    /// The exits of these members of a crowd, with their customer IDs and since when they were members.
+    private static func exits(of crowd: Label, _ numbers: [Int64], on sql: any SQLDatabase) async throws -> [Change] {
+        var changes: [Change] = []
+        for chunk in numbers.chunked(into: 500) {
+            let rows = try await sql.select().columns("number", "customer_id", "since").from("crowd_members")
+                .where("crowd_id", .equal, crowd.id).where("number", .in, Array(chunk)).all()
+            for row in rows {
+                changes.append(Change(
+                    crowd: crowd, number: try row.decode(column: "number", as: Int64.self),
+                    customerID: try row.decode(column: "customer_id", as: UUID.self),
+                    memberSince: try row.decode(column: "since", as: Date.self)))
+            }
+        }
+        return changes
     }
 
-    /// Who is in each of `crowds` now, by customer number.
-    private static func members(of crowds: [Crowd], on database: any Database) async throws
-        -> [UUID: [Int64: Member]]
+    /// The entries of these customers into a crowd, with their IDs.
+    private static func entries(of crowd: Label, _ numbers: [Int64], on sql: any SQLDatabase) async throws
+        -> [Change]
     {
-        let collector = MemberCollector()
-        let sql = database as! any SQLDatabase
-        for crowd in crowds {
-            if let sqlite = database as? any SQLiteDatabase {
-                try await sqlite.query("SELECT number, customer_id, since FROM crowd_members WHERE crowd_id = ?",
-                                       [Self.sqlite(crowd.id)]) { row in
-                    guard case .integer(let number)? = row.column("number"),
-                        case .text(let id)? = row.column("customer_id"), let uuid = UUIDText.parse(id),
-                        let since = row.column("since").flatMap(Date.init(sqliteData:))
-                    else { return }
-                    collector.add(crowd.id, Int64(number), Member(id: uuid, since: since))
-                }
-            } else {
-                try await sql.raw("""
-                    SELECT number, customer_id, since FROM crowd_members WHERE crowd_id = \(bind: crowd.id)
-                    """).run { row in
-                    guard let number = try? row.decode(column: "number", as: Int64.self),
-                        let id = try? row.decode(column: "customer_id", as: UUID.self),
-                        let since = try? row.decode(column: "since", as: Date.self)
-                    else { return }
-                    collector.add(crowd.id, number, Member(id: id, since: since))
-                }
+        var changes: [Change] = []
+        for chunk in numbers.chunked(into: 500) {
+            for row in try await sql.select().columns("number", "id").from("customers")
+                .where("number", .in, Array(chunk)).all()
+            {
+                changes.append(Change(crowd: crowd, number: try row.decode(column: "number", as: Int64.self),
+                                      customerID: try row.decode(column: "id", as: UUID.self), memberSince: nil))
             }
         }
-        return collector.members
+        return changes
     }
 
-    /// Collects membership rows as the database streams them.
-    private final class MemberCollector: @unchecked Sendable {
-        var members: [UUID: [Int64: Member]] = [:]
-
-        func add(_ crowd: UUID, _ number: Int64, _ member: Member) {
-            members[crowd, default: [:]][number] = member
+    /// The numbers of the crowds' members now, read in one pass over the primary key's index.
+    private static func members(of crowds: [UUID], upTo largest: Int64, on sql: any SQLDatabase) async throws
+        -> [UUID: NumberSet]
+    {
+        var sets: [UUID: NumberSet] = [:]
+        for chunk in crowds.chunked(into: 100) {
+            let query: SQLQueryString = """
+                SELECT crowd_id, number / 64 AS word, \(bits("number", when: nil, on: sql)) AS bits \
+                FROM crowd_members WHERE crowd_id IN (\(binds: Array(chunk))) GROUP BY crowd_id, number / 64
+                """
+            for row in try await sql.raw(query).all() {
+                sets[try row.decode(column: "crowd_id", as: UUID.self), default: NumberSet(upTo: largest)].insert(
+                    word: Int(try row.decode(column: "word", as: Int64.self)),
+                    bits: try row.decode(column: "bits", as: Int64.self))
+            }
         }
+        return sets
     }
 
-    /// Every current customer's membership of each crowd, decided in SQL in one scan: the numbers in each crowd, and
-    /// the IDs of the customers in any.
-    private static func scan(_ crowds: [Crowd], today: Int, on database: any Database) async throws -> Matches {
-        let sql = database as! any SQLDatabase
+    /// Every current customer's membership of each crowd, decided in SQL in one scan. SQLite and PostgreSQL return
+    /// the members as words of 64 bits (a million customers are 15,625 rows, not a million), so the work is theirs.
+    private static func scan(_ crowds: [Crowd], upTo largest: Int64, today: Int, on sql: any SQLDatabase)
+        async throws -> [NumberSet]
+    {
         let compiler = CrowdSQL(CrowdSQL.Dialect(sql), today: today)
-        var query: SQLQueryString = "SELECT customers.number, customers.id"
-        for (index, crowd) in crowds.enumerated() { query += ", \(compiler.condition(crowd.rule)) AS m\(unsafeRaw: String(index))" }
-        query += " FROM \(unsafeRaw: CrowdSQL.tables(for: .or(crowds.map(\.rule)))) WHERE customers.archived_at IS NULL"
-        let matches = Matches(crowds: crowds.count)
-        if let sqlite = database as? any SQLiteDatabase {
-            // Straight from sqlite-nio: SQLKit's row decoding would cost more than the scan.
-            var serializer = SQLSerializer(database: sql)
-            query.serialize(to: &serializer)
-            let binds = try serializer.binds.map { bind -> SQLiteData in
-                switch bind {
-                case let text as String: return .text(text)
-                case let number as Double: return .float(number)
-                default: throw StoreError.corrupt("a crowd condition bound a \(type(of: bind))")
-                }
-            }
-            try await sqlite.query(serializer.sql, binds) { row in
-                guard case .integer(let number)? = row.column("number"), case .text(let text)? = row.column("id"),
-                    let id = UUIDText.parse(text)
-                else { return }
-                for index in crowds.indices {
-                    if case .integer(1)? = row.column("m\(index)") { matches.add(Int64(number), id, to: index) }
-                }
-            }
-        } else {
-            try await sql.raw(query).run { row in
-                guard let number = try? row.decode(column: "number", as: Int64.self),
-                    let id = try? row.decode(column: "id", as: UUID.self)
-                else { return }
-                for index in crowds.indices where (try? row.decode(column: "m\(index)", as: Bool.self)) == true {
-                    matches.add(number, id, to: index)
-                }
+        var query: SQLQueryString = "SELECT customers.number / 64 AS word"
+        for (index, crowd) in crowds.enumerated() {
+            query += ", \(bits("customers.number", when: compiler.condition(crowd.rule), on: sql)) "
+            query += "AS m\(unsafeRaw: String(index))"
+        }
+        query += " FROM \(unsafeRaw: CrowdSQL.tables(for: .or(crowds.map(\.rule))))"
+        query += " WHERE customers.archived_at IS NULL GROUP BY customers.number / 64"
+        var sets = Array(repeating: NumberSet(upTo: largest), count: crowds.count)
+        for row in try await sql.raw(query).all() {
+            let word = Int(try row.decode(column: "word", as: Int64.self))
+            for index in crowds.indices {
+                sets[index].insert(word: word, bits: try row.decode(column: "m\(index)", as: Int64.self))
             }
         }
-        return matches
+        return sets
     }
 
-    /// Collects a scan's rows as the database streams them (one row at a time).
-    private final class Matches: @unchecked Sendable {
-        var matched: [Set<Int64>]
-        var ids: [Int64: UUID] = [:]
-
-        init(crowds: Int) { matched = Array(repeating: [], count: crowds) }
-
-        func add(_ number: Int64, _ id: UUID, to crowd: Int) {
-            matched[crowd].insert(number)
-            ids[number] = id
-        }
+    /// An aggregate OR-ing bit `number % 64` of each row (where `condition` holds) into one 64-bit word; distinct
+    /// bits, so SQLite's integer `sum` is their OR (bit 63 is the negative one, and the sum cannot overflow).
+    private static func bits(_ number: String, when condition: SQLQueryString?, on sql: any SQLDatabase)
+        -> SQLQueryString
+    {
+        let postgres = CrowdSQL.Dialect(sql) == .postgres
+        let bit: SQLQueryString = postgres ? "(1::bigint << CAST(\(unsafeRaw: number) % 64 AS integer))"
+            : "(1 << (\(unsafeRaw: number) % 64))"
+        let term: SQLQueryString = condition.map { "CASE WHEN \($0) THEN \(bit) ELSE 0 END" } ?? bit
+        return postgres ? "COALESCE(bit_or(\(term)), 0)" : "sum(\(term))"
     }
 
     private static func sqlite(_ id: UUID) -> SQLiteData {
         .text(UUIDText.format(id, uppercase: true))
+    }
+}
+
+/// A set of customer numbers from 0 to a largest one, one bit each: a crowd of a million customers is 125 KB, and
+/// comparing two crowds is a pass over their words.
+struct NumberSet: Sendable {
+    private var words: [UInt64]
+
+    /// An empty set that can hold 0 through `largest`.
+    init(upTo largest: Int64) {
+        words = Array(repeating: 0, count: Int(max(largest, 0)) / 64 + 1)
+    }
+
+    /// One more than the largest number it can hold.
+    var capacity: Int { words.count * 64 }
+
+    mutating func insert(_ number: Int64) {
+        let index = Int(number) / 64
+        if index >= words.count { words += Array(repeating: 0, count: index + 1 - words.count) }
+        words[index] |= 1 << UInt64(number % 64)
+    }
+
+    /// Adds the numbers of one word: bit `i` of `bits` is number `word * 64 + i`.
+    mutating func insert(word: Int, bits: Int64) {
+        if word >= words.count { words += Array(repeating: 0, count: word + 1 - words.count) }
+        words[word] |= UInt64(bitPattern: bits)
+    }
+
+    /// Every number in the set, ascending.
+    var elements: [Int64] { subtracting(NumberSet(upTo: 0)) }
+
+    /// The numbers in this set and not in `other`, ascending.
+    func subtracting(_ other: NumberSet) -> [Int64] {
+        var numbers: [Int64] = []
+        for index in words.indices {
+            var word = words[index] & ~(index < other.words.count ? other.words[index] : 0)
+            while word != 0 {
+                numbers.append(Int64(index * 64 + word.trailingZeroBitCount))
+                word &= word - 1
+            }
+        }
+        return numbers
     }
 }

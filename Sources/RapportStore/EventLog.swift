@@ -28,6 +28,14 @@ public struct EventLog: Sendable {
             oldValue = text(event.oldValue)
             newValue = text(event.newValue)
         }
+
+        /// An event whose values are given as JSON text (the event's own are ignored): for many events sharing a
+        /// value, encoded once.
+        init(_ event: NewChangeEvent, oldValue: String?, newValue: String?) {
+            self.event = event
+            self.oldValue = oldValue
+            self.newValue = newValue
+        }
     }
 
     /// Appends events inside the caller's transaction, numbering them from the global sequence, in multi-row
