@@ -1,6 +1,7 @@
 """What the benchmarks in bench/ share: paths, the release build, and the demo databases under bench/out/.
 
-`bench/api` and `bench/lifecycle` import it (they put bench/ on sys.path first). Standard library only.
+`bench/api`, `bench/lifecycle` and `bench/crowds` import it (they put bench/ on sys.path first). Standard library
+only.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -140,6 +142,29 @@ def parse_demo(output: str) -> dict[str, int]:
 def remove_database(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy through SQLite's backup API (the source's write-ahead log included, the source untouched)."""
+    remove_database(target)
+    log(f"copying {relative(source)} to {relative(target)}")
+    started = time.monotonic()
+    try:
+        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, \
+                closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
+    except BaseException:
+        remove_database(target)
+        raise
+    log(f"copied in {time.monotonic() - started:.1f}s")
+
+
+def fmt_bytes(value: int) -> str:
+    if value >= 1_000_000_000:
+        return f"{value / 1e9:.2f} GB"
+    if value >= 1_000_000:
+        return f"{value / 1e6:.1f} MB"
+    return f"{value / 1e3:.0f} kB"
 
 
 def customer_count(path: Path) -> int | None:

@@ -80,7 +80,7 @@ def main():
     try:
         # Help on every command.
         for command in [[], ["serve"], ["migrate"], ["user", "create"], ["token", "create"], ["token", "revoke"], ["demo"],
-                        ["recompute"]]:
+                        ["recompute"], ["crowds", "count"], ["crowds", "create"], ["crowds", "refresh"]]:
             result = run(*command, "--help")
             check(result.returncode == 0 and "USAGE" in result.stdout.upper(), f"rapport {' '.join(command)} --help")
 
@@ -185,13 +185,16 @@ def main():
                     summary = figures(result.stdout)
                     check(result.returncode == 0 and summary.get("customers judged (lifecycle)") == "300"
                           and summary.get("stage events") == "0" and summary.get("values written / removed") == "0 / 0"
-                          and summary.get("value events (classes, shifts)") == "0",
+                          and summary.get("value events (classes, shifts)") == "0"
+                          and summary.get("crowds refreshed") == "22" and summary.get("crowd entries / exits") == "0 / 0",
                           "recompute right after the demo changes nothing")
+                    crowd_checks(target, demo_env)
                     result = run("recompute", "--as-of", "2099-01-01T00:00:00Z", *target, env=demo_env)
                     summary = figures(result.stdout)
                     check(result.returncode == 0 and summary.get("stage events") != "0"
-                          and summary.get("values written / removed", "0 / 0") != "0 / 0",
-                          "recompute far in the future moves customers on")
+                          and summary.get("values written / removed", "0 / 0") != "0 / 0"
+                          and summary.get("crowd entries / exits", "0 / 0") != "0 / 0",
+                          "recompute far in the future moves customers on, into and out of crowds")
                     result = run("recompute", "--as-of", "2099-01-01T00:00:00Z", *target, env=demo_env)
                     summary = figures(result.stdout)
                     check(result.returncode == 0 and summary.get("stage events") == "0"
@@ -241,6 +244,34 @@ def figures(output):
         if line.startswith("|") and len(cells) == 2:
             rows[cells[0]] = cells[1]
     return rows
+
+
+def crowd_checks(target, env):
+    """`rapport crowds` on the demo business: built-ins hold what the stats say, counts agree with SQL, bad rules are
+    refused by column, a new crowd is decided at once and a refresh right after changes nothing."""
+    prospects = int(query(target, env, "SELECT COUNT(*) FROM customer_stats WHERE stage = 'prospect'")[0][0])
+    result = run("crowds", "list", *target, env=env)
+    listed = {}
+    for line in result.stdout.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4:
+            listed[cells[0]] = cells[2]
+    check(result.returncode == 0 and listed.get("potential") == str(prospects) and "rfm-champions" in listed,
+          "crowds list shows the built-in crowds with their members")
+    result = run("crowds", "count", "stage = prospect", *target, env=env)
+    check(result.returncode == 0 and result.stdout.startswith(f"{prospects} customers"), "crowds count agrees with SQL")
+    result = run("crowds", "count", "orders_count >= ", *target, env=env)
+    check(result.returncode != 0 and "column 17: expected a value after '>='" in result.stderr,
+          "crowds count refuses a bad rule, naming the column")
+    high = int(query(target, env, "SELECT COUNT(*) FROM customer_values v JOIN customers c ON c.number = v.number "
+                                  "WHERE v.tier = 'high' AND c.archived_at IS NULL")[0][0])
+    result = run("crowds", "create", "--name", "高价值 VIP", "--rule", "tier = high", *target, env=env)
+    check(result.returncode == 0 and result.stdout.strip().endswith(f"with {high} members") and high > 0,
+          "crowds create decides the new crowd's members")
+    result = run("crowds", "refresh", *target, env=env)
+    summary = figures(result.stdout)
+    check(result.returncode == 0 and summary.get("crowds refreshed") == "23" and summary.get("entries") == "0"
+          and summary.get("exits") == "0", "crowds refresh right after changes nothing")
 
 
 def analytics_checks(folder):

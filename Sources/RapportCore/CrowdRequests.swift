@@ -48,10 +48,12 @@ public enum CrowdRequests {
         return (rule, limit)
     }
 
-    /// A rule from the text of a query parameter (`filter`), its errors under `field`.
-    public static func parseText(_ text: String, field: String) throws(ValidationError) -> CrowdRule {
-        guard text.count <= maxTextLength else {
-            throw ValidationError(field: field, code: "too_long", message: "at most \(maxTextLength) characters")
+    /// A rule from text, its errors under `field`; at most `maxLength` characters.
+    public static func parseText(_ text: String, field: String, maxLength: Int = maxTextLength)
+        throws(ValidationError) -> CrowdRule
+    {
+        guard text.count <= maxLength else {
+            throw ValidationError(field: field, code: "too_long", message: "at most \(maxLength) characters")
         }
         do {
             return try CrowdRuleParser().parse(text)
@@ -62,6 +64,9 @@ public enum CrowdRequests {
 
     /// Rules longer than this are refused before parsing.
     public static let maxTextLength = 10_000
+    /// A rule in a URL (`?filter=`) is shorter: percent-encoded, a longer one would outgrow what HTTP servers and
+    /// proxies accept in a request line. Longer rules go in a body (`POST /crowds/preview`) or a saved crowd.
+    public static let maxFilterLength = 1_000
 
     private static func rule(_ value: JSONValue?, at path: String, reader: inout DocumentReader) -> CrowdRule? {
         switch value {

@@ -167,6 +167,9 @@ public struct CrowdRuleParser: Sendable {
         throws(CrowdRuleError) -> CrowdValue
     {
         let field = reference.field
+        if case .string(let text) = valueToken.kind, text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw CrowdRuleError(column: valueToken.column, message: "a string cannot hold control characters")
+        }
         func wrong(_ expected: String) -> CrowdRuleError {
             CrowdRuleError(column: valueToken.column,
                            message: "\(reference.spelled) takes \(expected), found \(valueToken.shown)")
@@ -324,7 +327,7 @@ public struct CrowdRuleParser: Sendable {
         }
 
         static func reference(_ word: String, column: Int) throws(CrowdRuleError) -> CrowdFieldReference {
-            let parts = word.split(separator: ".", maxSplits: 1).map(String.init)
+            let parts = word.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard let field = CrowdFields.named(parts[0]) else {
                 throw CrowdRuleError(column: column, message: "unknown field '\(word)'; the fields are "
                     + CrowdFields.spelled.joined(separator: ", "))

@@ -69,6 +69,7 @@ enum CrowdMembership {
         guard !crowds.isEmpty else { return Outcome() }
         return try await store.write(bulk: true) { database in
             let sql = database as! any SQLDatabase
+            try await lockMembers(on: sql)
             let largest = try await sql.raw("SELECT max(number) AS n FROM customers").first()?
                 .decode(column: "n", as: Int64?.self) ?? 0
             let matched = try await scan(crowds, upTo: largest, today: BusinessDay.number(of: now), on: sql)
@@ -93,6 +94,7 @@ enum CrowdMembership {
     /// Ends every membership of a crowd about to be deleted, recording the exits as events.
     static func empty(_ crowd: Crowd, at now: Date, on database: any Database) async throws {
         let sql = database as! any SQLDatabase
+        try await lockMembers(on: sql)
         let label = Label(crowd)
         let largest = try await sql.raw("SELECT max(number) AS n FROM crowd_members WHERE crowd_id = \(bind: crowd.id)")
             .first()?.decode(column: "n", as: Int64?.self) ?? 0
@@ -102,6 +104,13 @@ enum CrowdMembership {
         }
         try await sql.raw("DELETE FROM crowd_members WHERE crowd_id = \(bind: crowd.id)").run()
         try await sql.raw("DELETE FROM crowd_exits WHERE crowd_id = \(bind: crowd.id)").run()
+    }
+
+    /// On PostgreSQL, makes writers of single customers' memberships wait until this transaction commits: its
+    /// comparison of before and after must not race with theirs. (SQLite's write gate already runs one writer.)
+    private static func lockMembers(on sql: any SQLDatabase) async throws {
+        guard CrowdSQL.Dialect(sql) == .postgres else { return }
+        try await sql.raw("LOCK TABLE crowd_members IN SHARE ROW EXCLUSIVE MODE").run()
     }
 
     // MARK: - Writing

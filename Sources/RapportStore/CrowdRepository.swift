@@ -2,7 +2,7 @@ import FluentKit
 import Foundation
 import RapportCore
 import SQLKit
-import SQLiteNIO
+import Synchronization
 
 /// Crowds: their definitions, their materialised members, counts and trend, and rules run ad hoc (previews and the
 /// `filter` of customer lists). Counts and members are always those the caller may see.
@@ -230,15 +230,9 @@ public struct CrowdRepository: Sendable {
 
     /// Every crowd with its parsed rule.
     static func crowds(on sql: any SQLDatabase) async throws -> [Crowd] {
-        let parser = CrowdRuleParser()
         let crowds = try await sql.raw("SELECT * FROM crowds").all().map { row in
             let text = try row.decode(column: "rule", as: String.self)
-            let rule: CrowdRule
-            do {
-                rule = try parser.parse(text)
-            } catch {
-                throw StoreError.corrupt("crowd rule '\(text)' no longer parses: \(error)")
-            }
+            let rule = try Self.parsed(text)
             return Crowd(
                 id: try row.decode(column: "id", as: UUID.self), key: try row.decode(column: "key", as: String?.self),
                 name: try row.decode(column: "name", as: String.self),
@@ -255,6 +249,25 @@ public struct CrowdRepository: Sendable {
             case (nil, nil): (left.createdAt, left.id.uuidString) < (right.createdAt, right.id.uuidString)
             }
         }
+    }
+
+    /// Stored rules by their text: every customer write decides its crowds, and parsing them all each time would
+    /// cost more than the decision. The text is the key, so a cached tree is always the one the text means.
+    private static let parsedRules = Mutex<[String: CrowdRule]>([:])
+
+    private static func parsed(_ text: String) throws -> CrowdRule {
+        if let rule = parsedRules.withLock({ $0[text] }) { return rule }
+        let rule: CrowdRule
+        do {
+            rule = try CrowdRuleParser().parse(text)
+        } catch {
+            throw StoreError.corrupt("crowd rule '\(text)' no longer parses: \(error)")
+        }
+        parsedRules.withLock { rules in
+            if rules.count >= 1000 { rules.removeAll() }
+            rules[text] = rule
+        }
+        return rule
     }
 
     private static func visibility(_ visibility: CustomerVisibility) -> SQLQueryString {

@@ -85,6 +85,7 @@ struct CrowdRuleParserTests {
         ("created_at > 2026-02-30", "column 14: '2026-02-30' is not a number, a date"),
         ("city in [\"a\" \"b\"]", "expected ',' or ']' in the list opened at column 9"),
         ("attribute = 1", "column 1: 'attribute' needs a key: attribute.<key>"),
+        ("name = \"a\u{0}b\"", "column 8: a string cannot hold control characters"),
         ("consent.fax = true", "column 1: unknown key 'fax' of 'consent'; the keys are email, sms, phone, wechat"),
         ("attribute.level > 2026-01-31", "column 19: attribute.level takes a quoted string, a number, true or false"),
         ("consent.sms contains \"x\"", "column 13: 'contains' does not apply to consent.sms (boolean)"),
@@ -142,6 +143,9 @@ struct CrowdRuleJSONTests {
     @Test("the JSON form names the path of what is wrong", arguments: [
         (#"{"and": [{"field": "stage", "op": "=", "value": "vip"}]}"#, "rule.and[0].value"),
         (#"{"field": "foo", "op": "=", "value": 1}"#, "rule.field"),
+        (#"{"field": "", "op": "=", "value": 1}"#, "rule.field"),
+        (#"{"field": ".", "op": "exists"}"#, "rule.field"),
+        (#"{"field": "attribute.", "op": "exists"}"#, "rule.field"),
         (#"{"field": "total_spent", "op": "between", "value": [1]}"#, "rule.value"),
         (#"{"field": "last_purchase_at", "op": "<", "value": "yesterday"}"#, "rule.value"),
         (#"{"or": []}"#, "rule.or"),

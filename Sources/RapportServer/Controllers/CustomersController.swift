@@ -116,7 +116,7 @@ struct CustomersController: RouteCollection {
         let query = request.query[String.self, at: "q"]
         if let query, query.count > 200 { throw Problem.badParameter("q", "at most 200 characters") }
         let filter = try request.query[String.self, at: "filter"].map {
-            try CrowdRequests.parseText($0, field: "filter")
+            try CrowdRequests.parseText($0, field: "filter", maxLength: CrowdRequests.maxFilterLength)
         }
         let customers = try await CustomerRepository(request.store).list(
             visibleTo: AccessPolicy.visibility(for: principal), search: query, filter: filter, archived: archived,

@@ -93,7 +93,7 @@ enum OpenAPIDocument {
                         query("q", "Substring of name, number, e-mail or phone.", schema: ["type": "string", "maxLength": 200]),
                         query("archived", "List archived customers instead of current ones.", schema: ["type": "boolean"]),
                         query("filter", "A crowd rule the customers must satisfy, e.g. `tier = high and city = \"上海\"`.",
-                              schema: ["type": "string", "maxLength": .number(Double(CrowdRequests.maxTextLength))]),
+                              schema: ["type": "string", "maxLength": .number(Double(CrowdRequests.maxFilterLength))]),
                     ],
                     responses: ["200": ok("CustomerPage")], errorStatuses: [400, 401, 422]),
                 "post": operation(
