@@ -1,0 +1,143 @@
+import Foundation
+
+/// Where an imported column's values go in a customer.
+public enum CustomerColumn: Equatable, Hashable, Sendable, CustomStringConvertible {
+    case name, kind, email, phone, street, district, city, province, country, postalCode, birthday, tags, source, team
+    /// The customer's ID in the source system (`--source`), kept in `external_ids`.
+    case externalID
+    /// A consent flag: yes/no, 是/否, true/false, 1/0.
+    case consent(String)
+    /// Anything else is kept, as text, under its header in `attributes`.
+    case attribute(String)
+    /// A column the user chose to leave out (`--map "备注=ignore"`).
+    case ignore
+
+    /// As `--map` writes it: `phone`, `consent.sms`, `attribute.会员等级`, `ignore`.
+    public var description: String {
+        switch self {
+        case .consent(let channel): "consent.\(channel)"
+        case .attribute(let key): "attribute.\(key)"
+        default: Self.named.first { $0.value == self }?.key ?? "ignore"
+        }
+    }
+
+    /// The target of a `--map` entry.
+    public init?(spelled text: String) {
+        if let column = Self.named[text] {
+            self = column
+        } else if text.hasPrefix("consent."), Consent.channels.contains(String(text.dropFirst(8))) {
+            self = .consent(String(text.dropFirst(8)))
+        } else if text.hasPrefix("attribute."), text.count > 10 {
+            self = .attribute(String(text.dropFirst(10)))
+        } else {
+            return nil
+        }
+    }
+
+    /// Whether several columns may feed it (contact points, tags, attributes of different keys).
+    var takesSeveral: Bool {
+        switch self {
+        case .email, .phone, .tags, .ignore: true
+        default: false
+        }
+    }
+
+    static let named: [String: CustomerColumn] = [
+        "name": .name, "kind": .kind, "email": .email, "phone": .phone, "street": .street, "district": .district,
+        "city": .city, "province": .province, "country": .country, "postal_code": .postalCode,
+        "birthday": .birthday, "tags": .tags, "source": .source, "team": .team, "external_id": .externalID,
+        "ignore": .ignore,
+    ]
+}
+
+/// Which column of an imported file feeds which customer field: found from common English and Chinese headers
+/// (姓名, 手机, 邮箱, 地址, 城市, 生日, …), overridden by the user's `--map "手机号=phone,客户编号=external_id"`.
+public struct CustomerImportMapping: Equatable, Sendable {
+    /// One entry per column of the file, in order.
+    public let columns: [CustomerColumn]
+
+    /// The mapping of `header`: `overrides` (header → target) first, then the known names; other columns become
+    /// attributes.
+    /// - Throws: `ValidationError` when an override names no column of the file, when no column is the name, or when
+    ///   two columns feed one single-valued field.
+    public init(header: [String], overrides: [String: CustomerColumn] = [:]) throws(ValidationError) {
+        var errors: [FieldError] = []
+        for key in overrides.keys.sorted() where !header.contains(key) {
+            errors.append(FieldError(field: "map", code: "unknown_column",
+                                     message: "--map names '\(key)', which is not a column of the file; the columns "
+                                         + "are " + header.joined(separator: ", ")))
+        }
+        let columns = header.map { overrides[$0] ?? Self.guess($0) }
+        var seen: [CustomerColumn: String] = [:]
+        for (title, column) in zip(header, columns) where !column.takesSeveral {
+            if let other = seen[column] {
+                errors.append(FieldError(field: "map", code: "duplicate_target",
+                                         message: "columns '\(other)' and '\(title)' both map to \(column); "
+                                             + "map one of them elsewhere with --map"))
+            }
+            seen[column] = title
+        }
+        if !columns.contains(.name) {
+            errors.append(FieldError(field: "map", code: "no_name",
+                                     message: "no column holds the customer's name (姓名, name, …); name one with "
+                                         + "--map \"COLUMN=name\""))
+        }
+        if !errors.isEmpty { throw ValidationError(errors) }
+        self.columns = columns
+    }
+
+    /// Reads `--map`: comma-separated `column=target` pairs (a full-width `，` or `＝` also separates).
+    public static func overrides(_ text: String) throws(ValidationError) -> [String: CustomerColumn] {
+        var overrides: [String: CustomerColumn] = [:]
+        var errors: [FieldError] = []
+        let normalized = TextNormalization.halfWidth(text)
+        for pair in normalized.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, let target = CustomerColumn(spelled: parts[1]) else {
+                errors.append(FieldError(field: "map", code: "invalid",
+                                         message: "'\(pair)' is not COLUMN=TARGET; targets are "
+                                             + CustomerColumn.named.keys.sorted().joined(separator: ", ")
+                                             + ", consent.<channel>, attribute.<key>"))
+                continue
+            }
+            overrides[parts[0]] = target
+        }
+        if !errors.isEmpty { throw ValidationError(errors) }
+        return overrides
+    }
+
+    /// The field a header names, by its usual English and Chinese spellings; otherwise an attribute.
+    static func guess(_ header: String) -> CustomerColumn {
+        let key = TextNormalization.halfWidth(header).lowercased()
+            .filter { !" _-.:：".contains($0) }
+        return synonyms[key] ?? .attribute(header)
+    }
+
+    private static let synonyms: [String: CustomerColumn] = {
+        let lists: [(CustomerColumn, [String])] = [
+            (.name, ["name", "fullname", "customer", "customername", "contact", "contactname", "姓名", "客户名称",
+                     "客户姓名", "名称", "客户", "联系人", "会员姓名"]),
+            (.kind, ["kind", "type", "customertype", "类型", "客户类型"]),
+            (.email, ["email", "mail", "emailaddress", "邮箱", "电子邮件", "电子邮箱", "邮件", "邮箱地址"]),
+            (.phone, ["phone", "mobile", "tel", "telephone", "cell", "phonenumber", "mobilephone", "手机", "手机号",
+                      "手机号码", "电话", "联系电话", "电话号码", "联系方式"]),
+            (.street, ["address", "street", "streetaddress", "地址", "详细地址", "街道", "收货地址", "联系地址"]),
+            (.district, ["district", "county", "区", "区县", "县区"]),
+            (.city, ["city", "城市", "市", "所在城市"]),
+            (.province, ["province", "state", "省", "省份", "所在省份"]),
+            (.country, ["country", "国家", "国家地区"]),
+            (.postalCode, ["zip", "zipcode", "postcode", "postalcode", "邮编", "邮政编码"]),
+            (.birthday, ["birthday", "dob", "birthdate", "dateofbirth", "生日", "出生日期", "出生年月日"]),
+            (.tags, ["tags", "tag", "labels", "label", "标签", "客户标签"]),
+            (.source, ["source", "channel", "来源", "渠道", "客户来源"]),
+            (.team, ["team", "department", "团队", "部门", "所属团队"]),
+            (.externalID, ["externalid", "id", "customerid", "customerno", "customernumber", "客户编号", "编号",
+                           "会员号", "会员编号", "客户id", "会员id"]),
+        ]
+        var synonyms: [String: CustomerColumn] = [:]
+        for (column, names) in lists {
+            for name in names { synonyms[name] = column }
+        }
+        return synonyms
+    }()
+}
