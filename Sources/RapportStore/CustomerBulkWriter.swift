@@ -164,6 +164,8 @@ public struct CustomerBulkWriter: Sendable {
                 }
                 try await insert.run()
             }
+            try await CustomerContacts.insert(
+                prepared.models.indices.map { (prepared.models[$0].id!, prepared.fields[$0]) }, on: sql)
             try await TransactionRows.insert(prepared.transactions, on: sql)
             try await TransactionRows.upsertProducts(from: prepared.transactions.map(\.0), at: prepared.preparedAt,
                                                      on: sql)

@@ -31,6 +31,7 @@ public struct CustomerRepository: Sendable {
             let stats = CustomerStats.initial(createdAt: now)
             try await CustomerStatsTable.insert([(model.number, model.id!, stats)], on: database as! any SQLDatabase)
             try await Self.syncExternalIDs(of: model.id!, from: [:], to: fields.externalIDs, on: database)
+            try await CustomerContacts.insert([(model.id!, fields)], on: database as! any SQLDatabase)
             let customer = Customer(
                 id: model.id!, number: CustomerNumber(model.number), fields: fields, createdAt: now, updatedAt: now,
                 archivedAt: nil, version: 1)
@@ -87,6 +88,7 @@ public struct CustomerRepository: Sendable {
             guard !events.isEmpty else { return current }
             try await Self.checkReferences(fields, customerID: id, on: database)
             try await Self.syncExternalIDs(of: id, from: old.fields.externalIDs, to: fields.externalIDs, on: database)
+            try await CustomerContacts.update(id, from: old.fields, to: fields, on: database as! any SQLDatabase)
             model.apply(fields)
             try await Self.save(model, at: now, on: database)
             try await EventLog.append(events, recordedAt: now, on: database)

@@ -17,5 +17,6 @@ public enum RapportMigrations {
         M0011_CreateCustomerStats(),
         M0012_CreateCustomerValues(),
         M0013_CreateCrowds(),
+        M0014_CreateCustomerContacts(),
     ]
 }
