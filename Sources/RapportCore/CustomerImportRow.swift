@@ -19,10 +19,21 @@ public struct CustomerImportRow: Sendable {
         parser = CustomerFieldsParser(defaultPhoneRegion: defaultPhoneRegion)
     }
 
-    /// The customer a record describes.
+    /// The customer a record describes, and which of its fields the record gave (the keys of the API document:
+    /// `name`, `phones`, …) — an update changes only those.
     /// - Throws: `ValidationError` whose fields are the file's column titles (`生日: '2025-02-30' is not a date`).
-    public func fields(of record: [String]) throws(ValidationError) -> CustomerFields {
+    public func parse(_ record: [String]) throws(ValidationError) -> (fields: CustomerFields, given: Set<String>) {
         let document = try document(of: record)
+        return (try fields(of: document), Set(document.objectValue?.keys ?? [:].keys))
+    }
+
+    /// The customer a record describes.
+    /// - Throws: `ValidationError` whose fields are the file's column titles.
+    public func fields(of record: [String]) throws(ValidationError) -> CustomerFields {
+        try fields(of: try document(of: record))
+    }
+
+    private func fields(of document: JSONValue) throws(ValidationError) -> CustomerFields {
         do {
             return try parser.parse(document)
         } catch {
@@ -151,5 +162,31 @@ public struct CustomerImportRow: Sendable {
         case "no", "n", "false", "0", "否", "不同意", "拒绝", "×": false
         default: nil
         }
+    }
+}
+
+extension CustomerFields {
+    /// These fields with an imported row's laid over them: what the row gave replaces single values (name, kind,
+    /// team, source, birthday), and joins lists and maps — e-mails, phones, tags and addresses not yet held are
+    /// added, attributes, consent and external IDs are set key by key. Nothing the row left out is lost, so importing
+    /// the same row again changes nothing.
+    public func merging(_ row: CustomerFields, given: Set<String>) -> CustomerFields {
+        var merged = self
+        if given.contains("name") { merged.name = row.name }
+        if given.contains("kind") { merged.kind = row.kind }
+        if given.contains("team") { merged.team = row.team }
+        if given.contains("source") { merged.source = row.source }
+        if given.contains("birthday") { merged.birthday = row.birthday }
+        merged.emails += row.emails.filter { email in !emails.contains { $0.address == email.address } }
+            .map { EmailEntry(address: $0.address, label: $0.label, primary: emails.isEmpty && $0.primary) }
+        merged.phones += row.phones.filter { phone in !phones.contains { $0.number == phone.number } }
+            .map { PhoneEntry(number: $0.number, label: $0.label, primary: phones.isEmpty && $0.primary) }
+        merged.tags += row.tags.filter { !tags.contains($0) }
+        merged.addresses += row.addresses.filter { !addresses.contains($0) }
+        merged.attributes.merge(row.attributes) { _, new in new }
+        merged.externalIDs.merge(row.externalIDs) { _, new in new }
+        merged.consent = Consent(email: row.consent.email ?? consent.email, sms: row.consent.sms ?? consent.sms,
+                                 phone: row.consent.phone ?? consent.phone, wechat: row.consent.wechat ?? consent.wechat)
+        return merged
     }
 }

@@ -87,4 +87,24 @@ struct CustomerImportTests {
             (error as? ValidationError)?.errors.first?.field == column
         }
     }
+
+    @Test("an imported row updates only what it gives, joins contact points and tags, and a second time changes nothing")
+    func merging() throws {
+        let reader = try row()
+        var current = CustomerFields(name: "王晓明", emails: [EmailEntry(address: "old@shop.cn", primary: true)],
+                                     tags: ["老客户"], birthday: CalendarDate(parsing: "1990-03-08"))
+        current.attributes = ["会员等级": .string("银卡"), "积分": .string("100")]
+        let (fields, given) = try reader.parse(["王小明", "13800138000", "", "", "", "vip", "C-77", "", "", "金卡"])
+        #expect(given == ["name", "phones", "tags", "external_ids", "attributes"])
+        let merged = current.merging(fields, given: given)
+        #expect(merged.name == "王小明")
+        #expect(merged.emails.map(\.address) == ["old@shop.cn"])
+        #expect(merged.phones.map(\.number) == ["+8613800138000"])
+        #expect(merged.phones.first?.primary == true)
+        #expect(merged.tags == ["老客户", "vip"])
+        #expect(merged.birthday?.description == "1990-03-08")
+        #expect(merged.attributes == ["会员等级": .string("金卡"), "积分": .string("100")])
+        #expect(merged.externalIDs == ["erp": "C-77"])
+        #expect(merged.merging(fields, given: given) == merged)
+    }
 }
