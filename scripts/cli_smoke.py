@@ -207,6 +207,7 @@ def main():
               "the demo is the same for the same seed")
 
         analytics_checks(folder)
+        import_checks(folder, env)
 
         # Fuzz every operation from the OpenAPI document: no 500s, and every response matches the document.
         if shutil.which("schemathesis"):
@@ -272,6 +273,92 @@ def crowd_checks(target, env):
     summary = figures(result.stdout)
     check(result.returncode == 0 and summary.get("crowds refreshed") == "23" and summary.get("entries") == "0"
           and summary.get("exits") == "0", "crowds refresh right after changes nothing")
+
+
+def import_checks(folder, env):
+    """`rapport import customers`: dry run, reports, idempotence, GB18030, bad files, and an import killed with
+    SIGKILL and run again ending exactly as one clean run."""
+    rows = ["姓名,手机,邮箱,城市,客户编号,会员等级"]
+    for index in range(2400):
+        rows.append(f"客户{index},1{3800000000 + index * 7:010d},c{index}@example.com,{['上海市', '杭州市'][index % 2]},"
+                    f"E-{index},{'金卡' if index % 3 == 0 else ''}")
+    rows[101] = "坏行,12,,,E-BAD,"
+    data = "\n".join(rows) + "\n"
+    path = os.path.join(folder, "customers.csv")
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(data)
+
+    def customers(target, env):
+        return query(target, env, "SELECT number, name, document FROM customers ORDER BY number")
+
+    def events(target, env):
+        return query(target, env, "SELECT kind, COUNT(*) FROM customer_events GROUP BY kind ORDER BY kind")
+
+    clean, clean_env, drop_clean = fresh_target(folder, "import-clean", env)
+    killed, killed_env, drop_killed = fresh_target(folder, "import-killed", env)
+    try:
+        result = run("import", "customers", path, "--source", "erp", "--dry-run", *clean, env=clean_env)
+        check(result.returncode == 2 and "line 102: rejected: 手机" in result.stdout
+              and "| would be created | 2399 |" in result.stdout, "import --dry-run prints what each row would do")
+        check(customers(clean, clean_env) == [], "import --dry-run writes nothing")
+        report = path + ".rejected.csv"
+        with open(report, encoding="utf-8") as file:
+            check(file.read().splitlines()[1].startswith('102,"手机: '), "rejected rows go to the report with their line")
+        result = run("import", "customers", path, "--source", "erp", "--allow-rejects", *clean, env=clean_env)
+        check(result.returncode == 0 and "| created | 2399 |" in result.stdout, "import creates the customers")
+        expected, expected_events = customers(clean, clean_env), events(clean, clean_env)
+        result = run("import", "customers", path, "--source", "erp", "--allow-rejects", *clean, env=clean_env)
+        check(result.returncode == 0 and "imported to the end already" in result.stdout
+              and events(clean, clean_env) == expected_events, "importing the same file again writes nothing")
+
+        # Killed mid-way (SIGKILL, no chance to clean up), then run again: the same state as one clean run.
+        process = subprocess.Popen([BINARY, "import", "customers", path, "--source", "erp", "--allow-rejects",
+                                    "--batch", "50", *killed], env=killed_env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        deadline = time.time() + 120
+        while time.time() < deadline and process.poll() is None:
+            try:
+                progress = query(killed, killed_env, "SELECT last_line FROM imports")
+            except Exception:  # the database or the table may not exist yet
+                progress = []
+            if progress and int(progress[0][0]) >= 400:
+                break
+            time.sleep(0.05)
+        process.kill()
+        process.wait()
+        partial = len(customers(killed, killed_env))
+        check(0 < partial < 2399, f"the killed import stopped part-way ({partial} customers)")
+        result = run("import", "customers", path, "--source", "erp", "--allow-rejects", *killed, env=killed_env)
+        check(result.returncode == 0 and "resuming import" in result.stdout, "the import resumes after a kill")
+        check(customers(killed, killed_env) == expected and events(killed, killed_env) == expected_events,
+              "a killed and resumed import ends exactly as a clean one")
+    finally:
+        drop_clean()
+        drop_killed()
+
+    gb_path = os.path.join(folder, "gbk.csv")
+    with open(gb_path, "wb") as file:
+        file.write("客户名称\t手机号码\t生日\n陈静\t13700137000\t1992年5月6日\n".encode("gb18030"))
+    target, target_env, drop = fresh_target(folder, "import-gb", env)
+    try:
+        result = run("import", "customers", gb_path, *target, env=target_env)
+        rows = query(target, target_env, "SELECT name, birthday FROM customers")
+        check(result.returncode == 0 and "GB18030" in result.stdout and rows == [("陈静", "1992-05-06")],
+              "a GB18030, tab-separated file with Chinese headers imports")
+        for name, content, needle, what in [
+            ("empty.csv", b"", "empty", "an empty file"),
+            ("binary.csv", bytes(range(256)) * 40, "not a text file", "binary garbage"),
+        ]:
+            bad = os.path.join(folder, name)
+            with open(bad, "wb") as file:
+                file.write(content)
+            result = run("import", "customers", bad, *target, env=target_env)
+            check(result.returncode != 0 and needle in result.stderr, f"import refuses {what}")
+        result = run("import", "customers", gb_path, "--map", "电话=phone", *target, env=target_env)
+        check(result.returncode != 0 and "'电话', which is not a column" in result.stderr,
+              "import --map naming an unknown column is refused")
+    finally:
+        drop()
 
 
 def analytics_checks(folder):

@@ -62,7 +62,8 @@ public enum EventSource: String, Codable, CaseIterable, Sendable {
 public struct Actor: Hashable, Codable, Sendable {
     /// The kind of actor.
     public enum Kind: String, Codable, Sendable {
-        case user, token, system
+        /// `import`: an import job, whose ID is the actor's.
+        case user, token, system, `import`
     }
 
     public let kind: Kind

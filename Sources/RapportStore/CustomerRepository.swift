@@ -19,27 +19,34 @@ public struct CustomerRepository: Sendable {
     public func create(_ fields: CustomerFields, actor: Actor, source: EventSource) async throws -> StoredCustomer {
         let now = store.clock.now()
         return try await store.write { database in
-            try await Self.checkReferences(fields, customerID: nil, on: database)
-            let model = CustomerModel()
-            model.id = TimeOrderedID.make(at: now)
-            model.number = try await Counter.customerNumber.reserve(on: database)
-            model.apply(fields)
-            model.version = 1
-            model.createdAt = now
-            model.updatedAt = now
-            try await model.create(on: database)
-            let stats = CustomerStats.initial(createdAt: now)
-            try await CustomerStatsTable.insert([(model.number, model.id!, stats)], on: database as! any SQLDatabase)
-            try await Self.syncExternalIDs(of: model.id!, from: [:], to: fields.externalIDs, on: database)
-            try await CustomerContacts.insert([(model.id!, fields)], on: database as! any SQLDatabase)
-            let customer = Customer(
-                id: model.id!, number: CustomerNumber(model.number), fields: fields, createdAt: now, updatedAt: now,
-                archivedAt: nil, version: 1)
-            let events = CustomerHistory.creationEvents(of: customer, actor: actor, source: source)
-            try await EventLog.append(events, recordedAt: now, on: database)
-            try await CrowdMembership.refresh(model.id!, at: now, on: database)
-            return try model.toStored(stats: stats)
+            try await Self.create(fields, at: now, actor: actor, source: source, on: database)
         }
+    }
+
+    /// `create` inside the caller's write transaction.
+    static func create(
+        _ fields: CustomerFields, at now: Date, actor: Actor, source: EventSource, on database: any Database
+    ) async throws -> StoredCustomer {
+        try await Self.checkReferences(fields, customerID: nil, on: database)
+        let model = CustomerModel()
+        model.id = TimeOrderedID.make(at: now)
+        model.number = try await Counter.customerNumber.reserve(on: database)
+        model.apply(fields)
+        model.version = 1
+        model.createdAt = now
+        model.updatedAt = now
+        try await model.create(on: database)
+        let stats = CustomerStats.initial(createdAt: now)
+        try await CustomerStatsTable.insert([(model.number, model.id!, stats)], on: database as! any SQLDatabase)
+        try await Self.syncExternalIDs(of: model.id!, from: [:], to: fields.externalIDs, on: database)
+        try await CustomerContacts.insert([(model.id!, fields)], on: database as! any SQLDatabase)
+        let customer = Customer(
+            id: model.id!, number: CustomerNumber(model.number), fields: fields, createdAt: now, updatedAt: now,
+            archivedAt: nil, version: 1)
+        let events = CustomerHistory.creationEvents(of: customer, actor: actor, source: source)
+        try await EventLog.append(events, recordedAt: now, on: database)
+        try await CrowdMembership.refresh(model.id!, at: now, on: database)
+        return try model.toStored(stats: stats)
     }
 
     /// The customer with this ID, archived or not.
@@ -81,20 +88,30 @@ public struct CustomerRepository: Sendable {
             let model = try await Self.lockAndLoad(id, visibleTo: visibility, expectedVersion: expectedVersion,
                                                    on: database)
             let current = try model.toStored(stats: try await CustomerStatsTable.load(id, on: database))
-            let old = try current.decoded()
-            let fields = try change(old.fields)
-            let events = CustomerHistory.changeEvents(
-                customerID: id, from: old.fields, to: fields, actor: actor, source: source, at: now)
-            guard !events.isEmpty else { return current }
-            try await Self.checkReferences(fields, customerID: id, on: database)
-            try await Self.syncExternalIDs(of: id, from: old.fields.externalIDs, to: fields.externalIDs, on: database)
-            try await CustomerContacts.update(id, from: old.fields, to: fields, on: database as! any SQLDatabase)
-            model.apply(fields)
-            try await Self.save(model, at: now, on: database)
-            try await EventLog.append(events, recordedAt: now, on: database)
-            try await CrowdMembership.refresh(id, at: now, on: database)
-            return try model.toStored(stats: current.stats)
+            let old = try current.decoded().fields
+            return try await Self.change(model, from: old, to: try change(old), stats: current.stats, at: now,
+                                         actor: actor, source: source, on: database) ?? current
         }
+    }
+
+    /// Writes new fields onto a customer loaded for a change, inside the caller's write transaction: one event per
+    /// changed field. Returns nil, writing nothing, when nothing changed.
+    static func change(
+        _ model: CustomerModel, from old: CustomerFields, to fields: CustomerFields, stats: CustomerStats, at now: Date,
+        actor: Actor, source: EventSource, on database: any Database
+    ) async throws -> StoredCustomer? {
+        let id = model.id!
+        let events = CustomerHistory.changeEvents(
+            customerID: id, from: old, to: fields, actor: actor, source: source, at: now)
+        guard !events.isEmpty else { return nil }
+        try await Self.checkReferences(fields, customerID: id, on: database)
+        try await Self.syncExternalIDs(of: id, from: old.externalIDs, to: fields.externalIDs, on: database)
+        try await CustomerContacts.update(id, from: old, to: fields, on: database as! any SQLDatabase)
+        model.apply(fields)
+        try await Self.save(model, at: now, on: database)
+        try await EventLog.append(events, recordedAt: now, on: database)
+        try await CrowdMembership.refresh(id, at: now, on: database)
+        return try model.toStored(stats: stats)
     }
 
     /// Archives a customer (the API's `DELETE`); archiving an archived customer changes nothing.

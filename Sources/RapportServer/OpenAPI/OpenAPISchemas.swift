@@ -286,7 +286,7 @@ enum OpenAPISchemas {
                 ],
                 "actor": [
                     "type": "object", "required": ["type", "id"],
-                    "properties": ["type": ["type": "string", "enum": ["user", "token", "system"]],
+                    "properties": ["type": ["type": "string", "enum": ["user", "token", "system", "import"]],
                                    "id": nullable("string", format: "uuid")],
                 ],
                 "source": ["type": "string", "enum": .array(EventSource.allCases.map { .string($0.rawValue) })],

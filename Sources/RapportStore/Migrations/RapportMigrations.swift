@@ -18,5 +18,6 @@ public enum RapportMigrations {
         M0012_CreateCustomerValues(),
         M0013_CreateCrowds(),
         M0014_CreateCustomerContacts(),
+        M0015_CreateImports(),
     ]
 }

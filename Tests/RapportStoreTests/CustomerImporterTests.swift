@@ -1,0 +1,73 @@
+import FluentKit
+import Foundation
+import RapportCore
+import RapportStore
+import SQLKit
+import Testing
+
+@Suite("Store: importing customers")
+struct CustomerImporterTests {
+    static let header = ["姓名", "手机", "邮箱", "城市", "客户编号"]
+
+    static func records(_ rows: [[String]]) throws -> [ImportRecord] {
+        let mapping = try CustomerImportMapping(header: header)
+        let reader = CustomerImportRow(header: header, mapping: mapping, source: "erp", defaultPhoneRegion: "CN")
+        return rows.enumerated().map { index, fields in
+            ImportRecord(line: index + 2, raw: fields.joined(separator: ","), parsed: Result {
+                try reader.parse(fields)
+            }.mapError { $0 as! ValidationError })
+        }
+    }
+
+    static func count(_ table: String, _ store: RapportDatabase) async throws -> Int {
+        let row = try await (store.database as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()
+        return try row?.decode(column: "n", as: Int.self) ?? -1
+    }
+
+    @Test("a dry run writes nothing; the import then does what it said; a second import of the rows changes nothing")
+    func dryRunThenIdempotent() async throws {
+        try await StoreHarness.run { store, _ in
+            let importer = CustomerImporter(store)
+            let existing = try await CustomerRepository(store).create(
+                try CustomerFieldsParser(defaultPhoneRegion: "CN").parse(["name": "老王", "phones": [["number": "13900139000"]]]),
+                actor: .system, source: .system)
+            let rows = try Self.records([
+                ["王小明", "13800138000", "xm@example.com", "上海市", "E-1"],
+                ["王二", "139 0013 9000", "", "北京市", ""],
+                ["王小明", "", "XM@Example.com", "", ""],
+                ["坏行", "12", "", "", ""],
+                ["两个人", "13900139000", "xm@example.com", "", ""],
+            ])
+            let events = try await Self.count("customer_events", store)
+            let planned = try await importer.importBatch(rows, run: .dryRun, source: "erp", dryRun: true)
+            #expect(planned.map(\.action) == [.created, .updated, .unchanged, .rejected, .flagged])
+            #expect(planned[1].number == existing.number)
+            #expect(planned[1].changes.map(\.field).sorted() == ["addresses", "name"])
+            #expect(try await Self.count("customer_events", store) == events)
+            #expect(try await Self.count("customers", store) == 1)
+
+            let run = try await importer.begin(fileName: "c.csv", digest: "d1", source: "erp")
+            let done = try await importer.importBatch(rows, run: run, source: "erp", dryRun: false)
+            #expect(done.map(\.action) == planned.map(\.action))
+            #expect(try await Self.count("customers", store) == 2)
+            let sql = store.database as! any SQLDatabase
+            let actors = try await sql.raw("""
+                SELECT DISTINCT actor_kind, actor_id, source FROM customer_events WHERE source = 'import'
+                """).all()
+            #expect(actors.count == 1)
+            #expect(try actors.first?.decode(column: "actor_id", as: UUID.self) == run.id)
+            #expect(try actors.first?.decode(column: "actor_kind", as: String.self) == "import")
+
+            let resumed = try await importer.begin(fileName: "c.csv", digest: "d1", source: "erp")
+            #expect(resumed.id == run.id && resumed.lastLine == 6 && !resumed.finished)
+            try await importer.finish(resumed)
+            #expect(try await importer.begin(fileName: "c.csv", digest: "d1", source: "erp").finished)
+
+            let again = try await importer.begin(fileName: "c2.csv", digest: "d2", source: "erp")
+            let before = try await Self.count("customer_events", store)
+            let second = try await importer.importBatch(Array(rows.prefix(3)), run: again, source: "erp", dryRun: false)
+            #expect(second.map(\.action) == [.unchanged, .unchanged, .unchanged])
+            #expect(try await Self.count("customer_events", store) == before)
+        }
+    }
+}
