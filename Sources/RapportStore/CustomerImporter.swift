@@ -50,7 +50,8 @@ public struct ImportRun: Sendable {
 /// Imports customers: each record matches an existing customer by its external ID in the source system, then by a
 /// normalised e-mail address or phone number; a match is updated with what the record gives (`CustomerFields.merging`),
 /// anything else is created. A record whose keys point at two different customers is flagged as a possible duplicate
-/// and left alone. Events carry the import as their actor and `import` as their source.
+/// and left alone. Events carry the import as their actor and `import` as their source. Crowds are decided once, when
+/// the run finishes.
 public struct CustomerImporter: Sendable {
     let store: RapportDatabase
 
@@ -84,8 +85,11 @@ public struct CustomerImporter: Sendable {
         return ImportRun(id: id, lastLine: 0, finished: false)
     }
 
-    /// Marks a run finished: importing the same file again does nothing.
+    /// Decides every crowd for the customers the import wrote (one scan, not one decision per row), then marks the
+    /// run finished: importing the same file again does nothing. A run killed before this is finished by running it
+    /// again, and the daily recompute decides crowds too.
     public func finish(_ run: ImportRun) async throws {
+        _ = try await CrowdRepository(store).refreshAll()
         let now = store.clock.now()
         try await store.write { database in
             try await (database as! any SQLDatabase).update("imports").set("status", to: SQLBind("finished"))
@@ -162,7 +166,7 @@ extension CustomerImporter {
             do {
                 guard let id = matches.first else {
                     let created = try await CustomerRepository.create(fields, at: now, actor: actor, source: .import,
-                                                                      on: database)
+                                                                      decideCrowds: false, on: database)
                     return ImportOutcome(line: record.line, action: .created, number: created.number, changes: [],
                                          reasons: [])
                 }
@@ -178,7 +182,8 @@ extension CustomerImporter {
                     return ImportOutcome(line: record.line, action: .unchanged, number: number, changes: [], reasons: [])
                 }
                 _ = try await CustomerRepository.change(model, from: current, to: merged, stats: stats, at: now,
-                                                        actor: actor, source: .import, on: database)
+                                                        actor: actor, source: .import, decideCrowds: false,
+                                                        on: database)
                 return ImportOutcome(line: record.line, action: .updated, number: number,
                                      changes: events.map { ($0.field ?? "", $0.oldValue ?? .null, $0.newValue ?? .null) },
                                      reasons: [])

@@ -23,9 +23,11 @@ public struct CustomerRepository: Sendable {
         }
     }
 
-    /// `create` inside the caller's write transaction.
+    /// `create` inside the caller's write transaction. A bulk writer passes `decideCrowds: false` and decides every
+    /// crowd once at its end (`CrowdRepository.refreshAll`) instead of after each customer.
     static func create(
-        _ fields: CustomerFields, at now: Date, actor: Actor, source: EventSource, on database: any Database
+        _ fields: CustomerFields, at now: Date, actor: Actor, source: EventSource, decideCrowds: Bool = true,
+        on database: any Database
     ) async throws -> StoredCustomer {
         try await Self.checkReferences(fields, customerID: nil, on: database)
         let model = CustomerModel()
@@ -45,7 +47,7 @@ public struct CustomerRepository: Sendable {
             archivedAt: nil, version: 1)
         let events = CustomerHistory.creationEvents(of: customer, actor: actor, source: source)
         try await EventLog.append(events, recordedAt: now, on: database)
-        try await CrowdMembership.refresh(model.id!, at: now, on: database)
+        if decideCrowds { try await CrowdMembership.refresh(model.id!, at: now, on: database) }
         return try model.toStored(stats: stats)
     }
 
@@ -95,10 +97,10 @@ public struct CustomerRepository: Sendable {
     }
 
     /// Writes new fields onto a customer loaded for a change, inside the caller's write transaction: one event per
-    /// changed field. Returns nil, writing nothing, when nothing changed.
+    /// changed field. Returns nil, writing nothing, when nothing changed. `decideCrowds` as for `create`.
     static func change(
         _ model: CustomerModel, from old: CustomerFields, to fields: CustomerFields, stats: CustomerStats, at now: Date,
-        actor: Actor, source: EventSource, on database: any Database
+        actor: Actor, source: EventSource, decideCrowds: Bool = true, on database: any Database
     ) async throws -> StoredCustomer? {
         let id = model.id!
         let events = CustomerHistory.changeEvents(
@@ -110,7 +112,7 @@ public struct CustomerRepository: Sendable {
         model.apply(fields)
         try await Self.save(model, at: now, on: database)
         try await EventLog.append(events, recordedAt: now, on: database)
-        try await CrowdMembership.refresh(id, at: now, on: database)
+        if decideCrowds { try await CrowdMembership.refresh(id, at: now, on: database) }
         return try model.toStored(stats: stats)
     }
 
