@@ -39,6 +39,24 @@ extension Request {
         return limit
     }
 
+    /// The `cursor` of a customer list (the last number of the previous page); nil on the first page.
+    func customerCursor() throws -> CustomerNumber? {
+        guard let cursor = query[String.self, at: "cursor"] else { return nil }
+        guard let values = PageCursor.decode(cursor, count: 1) else {
+            throw Problem.badParameter("cursor", "not a cursor this list gave out")
+        }
+        return CustomerNumber(values[0])
+    }
+
+    /// The `as_of` query parameter, an RFC 3339 time; nil when absent.
+    func asOfParameter() throws -> Date? {
+        guard let text = query[String.self, at: "as_of"] else { return nil }
+        guard let instant = RFC3339.parse(text) else {
+            throw Problem.badParameter("as_of", "expected an RFC 3339 time such as 2026-01-31T09:00:00Z")
+        }
+        return instant
+    }
+
     /// A UUID path parameter; an ID that is not a UUID names no resource, so it is a 404.
     func uuidParameter(_ name: String) throws -> UUID {
         guard let text = parameters.get(name), let id = UUIDText.parse(text) else {

@@ -230,7 +230,7 @@ enum CrowdMembership {
     private static func scan(_ crowds: [Crowd], upTo largest: Int64, today: Int, on sql: any SQLDatabase)
         async throws -> [NumberSet]
     {
-        let compiler = CrowdSQL(CrowdSQL.Dialect(sql), today: today)
+        let compiler = CrowdSQL(.init(sql), today: today)
         var query: SQLQueryString = "SELECT customers.number / 64 AS word"
         for (index, crowd) in crowds.enumerated() {
             query += ", \(bits("customers.number", when: compiler.condition(crowd.rule), on: sql)) "

@@ -125,13 +125,24 @@ public struct CrowdRepository: Sendable {
 
     /// How many of a crowd's members the caller may see.
     public func count(of crowd: Crowd, visibleTo visibility: CustomerVisibility) async throws -> Int {
-        var query: SQLQueryString = "SELECT count(*) AS n FROM crowd_members"
+        try await counts(of: [crowd], visibleTo: visibility)[crowd.id] ?? 0
+    }
+
+    /// How many of each crowd's members the caller may see, in one query; crowds without members are left out.
+    public func counts(of crowds: [Crowd], visibleTo visibility: CustomerVisibility) async throws -> [UUID: Int] {
+        guard !crowds.isEmpty else { return [:] }
+        var query: SQLQueryString = "SELECT crowd_members.crowd_id, count(*) AS n FROM crowd_members"
         if case .ownedBy = visibility {
             query += " JOIN customers ON customers.number = crowd_members.number"
         }
-        query += " WHERE crowd_members.crowd_id = \(bind: crowd.id)"
+        query += " WHERE crowd_members.crowd_id IN (\(binds: crowds.map(\.id)))"
         query += Self.visibility(visibility)
-        return try await Self.count(query, on: store.database as! any SQLDatabase)
+        query += " GROUP BY crowd_members.crowd_id"
+        var counts: [UUID: Int] = [:]
+        for row in try await (store.database as! any SQLDatabase).raw(query).all() {
+            counts[try row.decode(column: "crowd_id", as: UUID.self)] = Int(try row.decode(column: "n", as: Int64.self))
+        }
+        return counts
     }
 
     /// A page of a crowd's members the caller may see, newest number first: now, or at the end of the instant
@@ -213,17 +224,12 @@ public struct CrowdRepository: Sendable {
     /// How many current customers the caller may see `rule` selects.
     public func count(matching rule: CrowdRule, visibleTo visibility: CustomerVisibility) async throws -> Int {
         let sql = store.database as! any SQLDatabase
-        var query: SQLQueryString = "SELECT count(*) AS n FROM \(unsafeRaw: CrowdSQL.tables(for: rule)) WHERE "
-        query += condition(rule, on: sql)
+        var query: SQLQueryString = """
+            SELECT count(*) AS n FROM \(unsafeRaw: CrowdSQL.tables(for: rule)) WHERE customers.archived_at IS NULL \
+            AND \(CrowdSQL(sql, now: store.clock.now()).condition(rule))
+            """
         query += Self.visibility(visibility)
-        return try await Self.count(query, on: sql)
-    }
-
-    /// `rule` as a condition on current customers at the store's today, for queries over
-    /// `CrowdSQL.tables(for: rule)`.
-    func condition(_ rule: CrowdRule, on sql: any SQLDatabase) -> SQLQueryString {
-        let compiler = CrowdSQL(CrowdSQL.Dialect(sql), today: BusinessDay.number(of: store.clock.now()))
-        return "customers.archived_at IS NULL AND \(compiler.condition(rule))"
+        return Int(try await sql.raw(query).first()?.decode(column: "n", as: Int64.self) ?? 0)
     }
 
     // MARK: - Helpers
@@ -273,10 +279,6 @@ public struct CrowdRepository: Sendable {
     private static func visibility(_ visibility: CustomerVisibility) -> SQLQueryString {
         guard case .ownedBy(let userID, let team) = visibility else { return "" }
         return " AND (customers.owner_id = \(bind: userID) OR customers.team = \(bind: team))"
-    }
-
-    private static func count(_ query: SQLQueryString, on sql: any SQLDatabase) async throws -> Int {
-        Int(try await sql.raw(query).first()?.decode(column: "n", as: Int64.self) ?? 0)
     }
 }
 

@@ -30,6 +30,11 @@ struct CrowdSQL {
         self.today = today
     }
 
+    /// A compiler for `sql`'s dialect, its relative dates counted from the day of `now`.
+    init(_ sql: any SQLDatabase, now: Date) {
+        self.init(Dialect(sql), today: BusinessDay.number(of: now))
+    }
+
     /// The condition. It may be NULL where the rule is false, which `WHERE` treats as false; it is not wrapped in
     /// `COALESCE` because that would hide its terms from SQLite's planner (indexes, turning the left join of
     /// `customer_values` into an inner one).

@@ -71,8 +71,8 @@ public struct CustomerImporter: Sendable {
                              lastLine: Int(try row.decode(column: "last_line", as: Int64.self)),
                              finished: try row.decode(column: "status", as: String.self) == "finished")
         }
-        let id = TimeOrderedID.make(at: store.clock.now())
         let now = store.clock.now()
+        let id = TimeOrderedID.make(at: now)
         try await store.write { database in
             try await (database as! any SQLDatabase).insert(into: "imports")
                 .columns("id", "kind", "source", "file_name", "digest", "status", "last_line", "created", "updated",

@@ -149,8 +149,7 @@ public struct CustomerRepository: Sendable {
             .visible(to: visibility)
         if let filter {
             let sql = store.database as! any SQLDatabase
-            query.where(CrowdSQL(CrowdSQL.Dialect(sql), today: BusinessDay.number(of: store.clock.now()))
-                .condition(filter))
+            query.where(CrowdSQL(sql, now: store.clock.now()).condition(filter))
         }
         let needles = search.map(CustomerSearch.needles(for:)) ?? []
         if !needles.isEmpty {

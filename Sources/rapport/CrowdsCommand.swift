@@ -34,10 +34,11 @@ struct CrowdsListCommand: AsyncParsableCommand {
     func run() async throws {
         try await RapportRuntime.withApplication(try CommandSettings.resolve(options.flags)) { app in
             let repository = CrowdRepository(app.rapportDatabase)
+            let crowds = try await repository.list()
+            let counts = try await repository.counts(of: crowds, visibleTo: .all)
             var lines = ["| id or key | name | members | rule |", "| --- | --- | ---: | --- |"]
-            for crowd in try await repository.list() {
-                let members = try await repository.count(of: crowd, visibleTo: .all)
-                lines.append("| \(crowd.key ?? UUIDText.format(crowd.id)) | \(crowd.name) | \(members) | "
+            for crowd in crowds {
+                lines.append("| \(crowd.key ?? UUIDText.format(crowd.id)) | \(crowd.name) | \(counts[crowd.id] ?? 0) | "
                     + "\(crowd.rule.text) |")
             }
             Terminal.emit(lines.joined(separator: "\n"))

@@ -116,8 +116,8 @@ struct ImportCustomersCommand: AsyncParsableCommand {
                 case .success(let record):
                     guard record.line > run.lastLine else { continue }
                     pending.append(ImportRecord(line: record.line, raw: record.raw, parsed: Result {
-                        try rows.parse(record.fields)
-                    }.mapError { $0 as! RapportCore.ValidationError }))
+                        () throws(RapportCore.ValidationError) in try rows.parse(record.fields)
+                    }))
                 case .failure(let error):
                     guard (error.line ?? Int.max) > run.lastLine else { continue }
                     pending.append(ImportRecord(line: error.line ?? 0, raw: "", parsed: .failure(

@@ -14,8 +14,8 @@ struct CustomerImporterTests {
         let reader = CustomerImportRow(header: header, mapping: mapping, source: "erp", defaultPhoneRegion: "CN")
         return rows.enumerated().map { index, fields in
             ImportRecord(line: index + 2, raw: fields.joined(separator: ","), parsed: Result {
-                try reader.parse(fields)
-            }.mapError { $0 as! ValidationError })
+                () throws(ValidationError) in try reader.parse(fields)
+            })
         }
     }
 

@@ -20,10 +20,9 @@ struct CrowdsController: RouteCollection {
     @Sendable func list(request: Request) async throws -> Response {
         let visibility = AccessPolicy.visibility(for: try request.principal)
         let repository = CrowdRepository(try request.store)
-        var items: [JSONValue] = []
-        for crowd in try await repository.list() {
-            items.append(.object(Self.json(crowd, members: try await repository.count(of: crowd, visibleTo: visibility))))
-        }
+        let crowds = try await repository.list()
+        let counts = try await repository.counts(of: crowds, visibleTo: visibility)
+        let items = crowds.map { JSONValue.object(Self.json($0, members: counts[$0.id] ?? 0)) }
         return try APIJSON.response(JSONValue.object(["items": .array(items)]))
     }
 
@@ -80,26 +79,13 @@ struct CrowdsController: RouteCollection {
     @Sendable func members(request: Request) async throws -> Response {
         let visibility = AccessPolicy.visibility(for: try request.principal)
         let limit = try request.pageLimit()
-        var before: CustomerNumber?
-        if let cursor = request.query[String.self, at: "cursor"] {
-            guard let values = PageCursor.decode(cursor, count: 1) else {
-                throw Problem.badParameter("cursor", "not a cursor this list gave out")
-            }
-            before = CustomerNumber(values[0])
-        }
-        var asOf: Date?
-        if let text = request.query[String.self, at: "as_of"] {
-            guard let instant = RFC3339.parse(text) else {
-                throw Problem.badParameter("as_of", "expected an RFC 3339 time such as 2026-01-31T09:00:00Z")
-            }
-            asOf = instant
-        }
+        let before = try request.customerCursor()
+        let asOf = try request.asOfParameter()
         let repository = CrowdRepository(try request.store)
         let crowd = try await repository.find(try Self.idParameter(request))
         let customers = try await repository.members(of: crowd, asOf: asOf, before: before, limit: limit,
                                                      visibleTo: visibility)
-        let next = customers.count == limit ? customers.last.map { PageCursor.encode([$0.number.value]) } : nil
-        return CustomerJSON.page(customers, nextCursor: next)
+        return CustomerJSON.page(customers, limit: limit)
     }
 
     @Sendable func preview(request: Request) async throws -> Response {

@@ -105,13 +105,7 @@ struct CustomersController: RouteCollection {
     @Sendable func list(request: Request) async throws -> Response {
         let principal = try request.principal
         let limit = try request.pageLimit()
-        var before: CustomerNumber?
-        if let cursor = request.query[String.self, at: "cursor"] {
-            guard let values = PageCursor.decode(cursor, count: 1) else {
-                throw Problem.badParameter("cursor", "not a cursor this list gave out")
-            }
-            before = CustomerNumber(values[0])
-        }
+        let before = try request.customerCursor()
         let archived = try Self.booleanParameter(request, "archived") ?? false
         let query = request.query[String.self, at: "q"]
         if let query, query.count > 200 { throw Problem.badParameter("q", "at most 200 characters") }
@@ -121,8 +115,7 @@ struct CustomersController: RouteCollection {
         let customers = try await CustomerRepository(request.store).list(
             visibleTo: AccessPolicy.visibility(for: principal), search: query, filter: filter, archived: archived,
             before: before, limit: limit)
-        let next = customers.count == limit ? customers.last.map { PageCursor.encode([$0.number.value]) } : nil
-        return CustomerJSON.page(customers, nextCursor: next)
+        return CustomerJSON.page(customers, limit: limit)
     }
 
     // MARK: - Rules shared by the handlers

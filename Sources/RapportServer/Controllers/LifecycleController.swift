@@ -72,13 +72,7 @@ struct LifecycleController: RouteCollection {
     /// Counts of current customers per stage, now or at `as_of`.
     @Sendable func summary(request: Request) async throws -> Response {
         _ = try request.principal
-        var asOf: Date?
-        if let text = request.query[String.self, at: "as_of"] {
-            guard let date = RFC3339.parse(text) else {
-                throw Problem.badParameter("as_of", "expected an RFC 3339 time such as 2026-01-31T09:00:00Z")
-            }
-            asOf = date
-        }
+        let asOf = try request.asOfParameter()
         let counts = try await repository(request).summary(at: asOf)
         var stages: [String: JSONValue] = [:]
         for (stage, count) in counts { stages[stage.rawValue] = .number(Double(count)) }

@@ -34,8 +34,10 @@ enum CustomerJSON {
         return Response(status: status, headers: headers, body: .init(string: object(customer, asOf: asOf)))
     }
 
-    /// A page of customers: `{"items": [...], "next_cursor": ...}`.
-    static func page(_ customers: [StoredCustomer], nextCursor: String?) -> Response {
+    /// A page of customers, newest number first: `{"items": [...], "next_cursor": ...}`; a full page (`limit`
+    /// customers) has a cursor, its last number.
+    static func page(_ customers: [StoredCustomer], limit: Int) -> Response {
+        let nextCursor = customers.count == limit ? customers.last.map { PageCursor.encode([$0.number.value]) } : nil
         let items = customers.map { object($0) }.joined(separator: ",")
         let cursor = nextCursor.map { "\"\($0)\"" } ?? "null"
         return Response(status: .ok, headers: ["Content-Type": "application/json; charset=utf-8"],
