@@ -80,6 +80,9 @@ public struct CustomerBulkWriter: Sendable {
         fileprivate var periods: [ClosedPeriod] = []
         fileprivate var externalIDs: [(String, String, UUID)] = []
         fileprivate let preparedAt: Date
+
+        /// The customers' numbers, once written.
+        var numbers: [CustomerNumber] { models.map { CustomerNumber($0.number) } }
     }
 
     /// Writes one batch: `prepare`, then `write`.
@@ -90,7 +93,13 @@ public struct CustomerBulkWriter: Sendable {
     /// Works out a batch's rows, events, stats and stage periods, as of the clock's now. The caller keeps batches
     /// to a few hundred customers.
     public func prepare(_ batch: [CustomerHistoryInput], actor: Actor, source: EventSource) -> PreparedBatch {
-        let now = store.clock.now()
+        Self.prepare(batch, engine: engine, at: store.clock.now(), actor: actor, source: source)
+    }
+
+    /// `prepare` with the engine and instant given.
+    static func prepare(
+        _ batch: [CustomerHistoryInput], engine: LifecycleEngine, at now: Date, actor: Actor, source: EventSource
+    ) -> PreparedBatch {
         var prepared = PreparedBatch(preparedAt: now)
         for input in batch {
             let created = Customer(id: input.id, number: CustomerNumber(0), fields: input.fields,
@@ -145,36 +154,41 @@ public struct CustomerBulkWriter: Sendable {
     /// not be taken already; a taken one fails the whole batch.
     public func write(_ prepared: PreparedBatch) async throws -> Counts {
         guard !prepared.models.isEmpty else { return Counts() }
-        return try await store.write(bulk: true) { database in
-            let sql = database as! any SQLDatabase
-            let firstNumber = try await Counter.customerNumber.reserve(Int64(prepared.models.count), on: database)
-            for (offset, model) in prepared.models.enumerated() {
-                model.number = firstNumber + Int64(offset)
-                model.searchText = CustomerSearch.text(number: CustomerNumber(model.number),
-                                                       fields: prepared.fields[offset])
-            }
-            try await Self.insert(prepared.models, on: sql)
-            try await CustomerStatsTable.insert(
-                prepared.models.indices.map { (prepared.models[$0].number, prepared.models[$0].id!, prepared.stats[$0]) },
-                on: sql)
-            for chunk in prepared.externalIDs.chunked(into: 1000) {
-                let insert = sql.insert(into: "customer_external_ids").columns("source", "external_id", "customer_id")
-                for (system, externalID, customerID) in chunk {
-                    insert.values(SQLBind(system), SQLBind(externalID), SQLBind(customerID))
-                }
-                try await insert.run()
-            }
-            try await CustomerContacts.insert(
-                prepared.models.indices.map { (prepared.models[$0].id!, prepared.fields[$0]) }, on: sql)
-            try await TransactionRows.insert(prepared.transactions, on: sql)
-            try await TransactionRows.upsertProducts(from: prepared.transactions.map(\.0), at: prepared.preparedAt,
-                                                     on: sql)
-            try await InteractionRows.insert(prepared.interactions, on: sql)
-            try await StagePeriods.insert(prepared.periods, on: sql)
-            try await EventLog.append(prepared.events, recordedAt: prepared.preparedAt, on: database)
-            return Counts(customers: prepared.models.count, transactions: prepared.transactions.count,
-                          interactions: prepared.interactions.count, events: prepared.events.count)
+        return try await store.write(bulk: true) { database in try await Self.write(prepared, on: database) }
+    }
+
+    /// `write` inside the caller's transaction (an import's batch). On return `prepared.numbers` are the customers'
+    /// numbers.
+    static func write(_ prepared: PreparedBatch, on database: any Database) async throws -> Counts {
+        guard !prepared.models.isEmpty else { return Counts() }
+        let sql = database as! any SQLDatabase
+        let firstNumber = try await Counter.customerNumber.reserve(Int64(prepared.models.count), on: database)
+        for (offset, model) in prepared.models.enumerated() {
+            model.number = firstNumber + Int64(offset)
+            model.searchText = CustomerSearch.text(number: CustomerNumber(model.number),
+                                                   fields: prepared.fields[offset])
         }
+        try await Self.insert(prepared.models, on: sql)
+        try await CustomerStatsTable.insert(
+            prepared.models.indices.map { (prepared.models[$0].number, prepared.models[$0].id!, prepared.stats[$0]) },
+            on: sql)
+        for chunk in prepared.externalIDs.chunked(into: 1000) {
+            let insert = sql.insert(into: "customer_external_ids").columns("source", "external_id", "customer_id")
+            for (system, externalID, customerID) in chunk {
+                insert.values(SQLBind(system), SQLBind(externalID), SQLBind(customerID))
+            }
+            try await insert.run()
+        }
+        try await CustomerContacts.insert(
+            prepared.models.indices.map { (prepared.models[$0].id!, prepared.fields[$0]) }, on: sql)
+        try await TransactionRows.insert(prepared.transactions, on: sql)
+        try await TransactionRows.upsertProducts(from: prepared.transactions.map(\.0), at: prepared.preparedAt,
+                                                 on: sql)
+        try await InteractionRows.insert(prepared.interactions, on: sql)
+        try await StagePeriods.insert(prepared.periods, on: sql)
+        try await EventLog.append(prepared.events, recordedAt: prepared.preparedAt, on: database)
+        return Counts(customers: prepared.models.count, transactions: prepared.transactions.count,
+                      interactions: prepared.interactions.count, events: prepared.events.count)
     }
 
     /// The stored transactions of a customer, with each purchase's refunded amount summed from its refunds.

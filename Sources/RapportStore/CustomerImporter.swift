@@ -54,10 +54,12 @@ public struct ImportRun: Sendable {
 /// the run finishes.
 public struct CustomerImporter: Sendable {
     let store: RapportDatabase
+    let engine: LifecycleEngine
 
-    /// Wraps the database.
-    public init(_ store: RapportDatabase) {
+    /// Wraps the database; `engine` decides the stages of the customers it creates.
+    public init(_ store: RapportDatabase, engine: LifecycleEngine) {
         self.store = store
+        self.engine = engine
     }
 
     /// The run for this file, mapping and source: the unfinished one to resume, the finished one, or a new one.
@@ -104,11 +106,8 @@ public struct CustomerImporter: Sendable {
         let now = store.clock.now()
         let actor = Actor(kind: .import, id: run.id)
         let work: @Sendable (any Database) async throws -> [ImportOutcome] = { database in
-            let batch = Batch(source: source, database: database)
-            var outcomes: [ImportOutcome] = []
-            for record in records {
-                outcomes.append(try await batch.apply(record, at: now, actor: actor))
-            }
+            let outcomes = try await Batch(source: source, database: database, engine: engine)
+                .apply(records, at: now, actor: actor)
             guard !dryRun, let last = records.last else { return outcomes }
             var counts = [ImportOutcome.Action: Int64]()
             for outcome in outcomes { counts[outcome.action, default: 0] += 1 }
@@ -139,84 +138,243 @@ public struct CustomerImporter: Sendable {
 }
 
 extension CustomerImporter {
-    /// Matches and writes the records of a batch one after the other, so a record sees the customers the ones before
-    /// it made.
+    /// Decides and writes the records of a batch in bulk: a few queries find every record's matches, unchanged
+    /// matches cost nothing more, and new customers go in with multi-row inserts. The result is that of taking the
+    /// records one after the other: a record that shares a key (external ID, e-mail, phone) or a matched customer with
+    /// an earlier record of the batch waits for a later round, which sees what the earlier one wrote.
     fileprivate struct Batch {
         let source: String
         let database: any Database
+        let engine: LifecycleEngine
 
-        func apply(_ record: ImportRecord, at now: Date, actor: Actor) async throws -> ImportOutcome
-        {
-            let fields: CustomerFields, given: Set<String>
-            switch record.parsed {
-            case .failure(let error):
-                return ImportOutcome(line: record.line, action: .rejected, number: nil, changes: [],
-                                     reasons: error.errors.map { "\($0.field): \($0.message)" })
-            case .success(let parsed):
-                (fields, given) = parsed
-            }
-            let matches = try await match(fields)
-            guard matches.count <= 1 else {
-                let numbers = try await numbers(of: matches)
-                return ImportOutcome(line: record.line, action: .flagged, number: nil, changes: [], reasons: [
-                    "possible duplicate: its external ID, e-mail addresses and phone numbers belong to "
-                        + numbers.map(\.description).joined(separator: " and "),
-                ])
-            }
-            do {
-                guard let id = matches.first else {
-                    let created = try await CustomerRepository.create(fields, at: now, actor: actor, source: .import,
-                                                                      decideCrowds: false, on: database)
-                    return ImportOutcome(line: record.line, action: .created, number: created.number, changes: [],
-                                         reasons: [])
+        private var sql: any SQLDatabase { database as! any SQLDatabase }
+
+        func apply(_ records: [ImportRecord], at now: Date, actor: Actor) async throws -> [ImportOutcome] {
+            var outcomes = [ImportOutcome?](repeating: nil, count: records.count)
+            var round: [Int] = []
+            var keys: Set<String> = []
+            for (index, record) in records.enumerated() {
+                switch record.parsed {
+                case .failure(let error):
+                    outcomes[index] = Self.rejected(record, error)
+                case .success(let parsed):
+                    let recordKeys = Self.keys(of: parsed.fields, source: source)
+                    if !keys.isDisjoint(with: recordKeys) {
+                        try await decide(round, of: records, at: now, actor: actor, into: &outcomes)
+                        round.removeAll()
+                        keys.removeAll()
+                    }
+                    round.append(index)
+                    keys.formUnion(recordKeys)
                 }
-                let model = try await CustomerRepository.lockAndLoad(id, visibleTo: .all, expectedVersion: nil,
-                                                                     on: database)
-                let stats = try await CustomerStatsTable.load(id, on: database)
-                let current = try model.toStored(stats: stats).decoded().fields
+            }
+            try await decide(round, of: records, at: now, actor: actor, into: &outcomes)
+            return outcomes.map { $0! }
+        }
+
+        /// A record's keys: what can match it to a customer, so two records sharing one must not be decided together.
+        private static func keys(of fields: CustomerFields, source: String) -> Set<String> {
+            var keys = Set(fields.externalIDs.map { "x\($0.key)\u{1}\($0.value)" })
+            for email in fields.emails { keys.insert("e" + email.address) }
+            for phone in fields.phones { keys.insert("p" + phone.number) }
+            return keys
+        }
+
+        /// Decides records whose keys are disjoint; those matching a customer an earlier one of them matched are left
+        /// for a further round.
+        private func decide(_ indices: [Int], of records: [ImportRecord], at now: Date, actor: Actor,
+                            into outcomes: inout [ImportOutcome?]) async throws
+        {
+            var rest = indices[...]
+            while !rest.isEmpty {
+                let parsed = rest.map { index -> (fields: CustomerFields, given: Set<String>) in
+                    guard case .success(let parsed) = records[index].parsed else { preconditionFailure("parsed") }
+                    return parsed
+                }
+                let takenIDs = try await externalIDHolders(parsed.map(\.fields))
+                let contacts = try await contactHolders(parsed.map(\.fields), takenIDs: takenIDs)
+                var claimed: Set<UUID> = []
+                var updates: [(index: Int, id: UUID, fields: CustomerFields, given: Set<String>)] = []
+                var creates: [(index: Int, fields: CustomerFields)] = []
+                var flagged: [(index: Int, matches: [UUID])] = []
+                var decided = 0
+                for (index, record) in zip(rest, parsed) {
+                    let matches = match(record.fields, takenIDs: takenIDs, contacts: contacts)
+                    if matches.count > 1 {
+                        flagged.append((index, matches))
+                    } else if let id = matches.first {
+                        guard claimed.insert(id).inserted else { break }
+                        updates.append((index, id, record.fields, record.given))
+                    } else {
+                        creates.append((index, record.fields))
+                    }
+                    decided += 1
+                }
+                try await flag(flagged, of: records, into: &outcomes)
+                try await update(updates, of: records, at: now, actor: actor, into: &outcomes)
+                try await create(creates, of: records, takenIDs: takenIDs, at: now, actor: actor, into: &outcomes)
+                rest = rest.dropFirst(decided)
+            }
+        }
+
+        /// The customers holding the records' external IDs, by system and ID.
+        private func externalIDHolders(_ records: [CustomerFields]) async throws -> [String: [String: UUID]] {
+            var bySystem: [String: Set<String>] = [:]
+            for fields in records {
+                for (system, externalID) in fields.externalIDs { bySystem[system, default: []].insert(externalID) }
+            }
+            var holders: [String: [String: UUID]] = [:]
+            for (system, externalIDs) in bySystem {
+                for chunk in externalIDs.sorted().chunked(into: 500) {
+                    for row in try await sql.select().columns("external_id", "customer_id")
+                        .from("customer_external_ids").where("source", .equal, system)
+                        .where("external_id", .in, Array(chunk)).all()
+                    {
+                        holders[system, default: [:]][try row.decode(column: "external_id", as: String.self)] =
+                            try row.decode(column: "customer_id", as: UUID.self)
+                    }
+                }
+            }
+            return holders
+        }
+
+        /// The customers holding the contact points of the records that no external ID of this source matched.
+        private func contactHolders(_ records: [CustomerFields], takenIDs: [String: [String: UUID]]) async throws
+            -> [CustomerContacts.Kind: [String: [UUID]]]
+        {
+            let unmatched = records.filter { fields in
+                fields.externalIDs[source].flatMap { takenIDs[source]?[$0] } == nil
+            }
+            return [
+                .email: try await CustomerContacts.holders(of: unmatched.flatMap { $0.emails.map(\.address) },
+                                                           kind: .email, on: sql),
+                .phone: try await CustomerContacts.holders(of: unmatched.flatMap { $0.phones.map(\.number) },
+                                                           kind: .phone, on: sql),
+            ]
+        }
+
+        /// The customers a record's keys point at: its external ID in this source, else its contact points.
+        private func match(_ fields: CustomerFields, takenIDs: [String: [String: UUID]],
+                           contacts: [CustomerContacts.Kind: [String: [UUID]]]) -> [UUID]
+        {
+            if let externalID = fields.externalIDs[source], let id = takenIDs[source]?[externalID] { return [id] }
+            var found: [UUID] = []
+            let points = fields.emails.map { (CustomerContacts.Kind.email, $0.address) }
+                + fields.phones.map { (CustomerContacts.Kind.phone, $0.number) }
+            for (kind, value) in points {
+                for id in contacts[kind]?[value] ?? [] where !found.contains(id) { found.append(id) }
+            }
+            return found
+        }
+
+        private func flag(_ flagged: [(index: Int, matches: [UUID])], of records: [ImportRecord],
+                          into outcomes: inout [ImportOutcome?]) async throws
+        {
+            guard !flagged.isEmpty else { return }
+            let numbers = try await numbers(of: Array(Set(flagged.flatMap(\.matches))))
+            for (index, matches) in flagged {
+                let described = matches.compactMap { numbers[$0] }.sorted().map(\.description)
+                outcomes[index] = ImportOutcome(line: records[index].line, action: .flagged, number: nil, changes: [],
+                                                reasons: ["possible duplicate: its external ID, e-mail addresses and "
+                                                    + "phone numbers belong to " + described.joined(separator: " and ")])
+            }
+        }
+
+        /// Merges each record into its customer; one whose merge changes nothing is unchanged and writes nothing.
+        private func update(_ updates: [(index: Int, id: UUID, fields: CustomerFields, given: Set<String>)],
+                            of records: [ImportRecord], at now: Date, actor: Actor,
+                            into outcomes: inout [ImportOutcome?]) async throws
+        {
+            guard !updates.isEmpty else { return }
+            var models: [UUID: CustomerModel] = [:]
+            for chunk in updates.map(\.id).chunked(into: 500) {
+                if sql.dialect.name == "postgresql" {
+                    try await sql.raw("SELECT id FROM customers WHERE id IN (\(binds: Array(chunk))) FOR UPDATE").run()
+                }
+                for model in try await CustomerModel.query(on: database).filter(\.$id ~~ Array(chunk)).all() {
+                    models[model.id!] = model
+                }
+            }
+            for (index, id, fields, given) in updates {
+                let line = records[index].line
+                guard let model = models[id] else { throw StoreError.notFound }
+                let current = try model.toStored(stats: .initial(createdAt: model.createdAt)).decoded().fields
                 let merged = current.merging(fields, given: given)
                 let events = CustomerHistory.changeEvents(customerID: id, from: current, to: merged, actor: actor,
                                                           source: .import, at: now)
                 let number = CustomerNumber(model.number)
                 guard !events.isEmpty else {
-                    return ImportOutcome(line: record.line, action: .unchanged, number: number, changes: [], reasons: [])
+                    outcomes[index] = ImportOutcome(line: line, action: .unchanged, number: number, changes: [],
+                                                    reasons: [])
+                    continue
                 }
-                _ = try await CustomerRepository.change(model, from: current, to: merged, stats: stats, at: now,
-                                                        actor: actor, source: .import, decideCrowds: false,
-                                                        on: database)
-                return ImportOutcome(line: record.line, action: .updated, number: number,
-                                     changes: events.map { ($0.field ?? "", $0.oldValue ?? .null, $0.newValue ?? .null) },
-                                     reasons: [])
-            } catch StoreError.invalid(let error) {
-                return ImportOutcome(line: record.line, action: .rejected, number: nil, changes: [],
-                                     reasons: error.errors.map { "\($0.field): \($0.message)" })
+                do {
+                    _ = try await CustomerRepository.change(
+                        model, from: current, to: merged, stats: try await CustomerStatsTable.load(id, on: database),
+                        at: now, actor: actor, source: .import, decideCrowds: false, on: database)
+                    outcomes[index] = ImportOutcome(
+                        line: line, action: .updated, number: number,
+                        changes: events.map { ($0.field ?? "", $0.oldValue ?? .null, $0.newValue ?? .null) },
+                        reasons: [])
+                } catch StoreError.invalid(let error) {
+                    outcomes[index] = Self.rejected(records[index], error)
+                }
             }
         }
 
-        /// The customers the record's keys point at: its external ID in this source, else its contact points.
-        private func match(_ fields: CustomerFields) async throws -> [UUID] {
-            let sql = database as! any SQLDatabase
-            if let externalID = fields.externalIDs[source],
-                let row = try await sql.select().column("customer_id").from("customer_external_ids")
-                    .where("source", .equal, source).where("external_id", .equal, externalID).first()
-            {
-                return [try row.decode(column: "customer_id", as: UUID.self)]
-            }
-            var found: [UUID] = []
-            for (kind, values) in [(CustomerContacts.Kind.email, fields.emails.map(\.address)),
-                                   (.phone, fields.phones.map(\.number))] where !values.isEmpty
-            {
-                for holders in try await CustomerContacts.holders(of: values, kind: kind, on: sql).values {
-                    for id in holders where !found.contains(id) { found.append(id) }
+        /// Creates the records that matched no one, in bulk; a record naming an unknown owner or another customer's
+        /// external ID is rejected.
+        private func create(_ creates: [(index: Int, fields: CustomerFields)], of records: [ImportRecord],
+                            takenIDs: [String: [String: UUID]], at now: Date, actor: Actor,
+                            into outcomes: inout [ImportOutcome?]) async throws
+        {
+            guard !creates.isEmpty else { return }
+            let owners = try await existingUsers(Set(creates.compactMap(\.fields.ownerID)))
+            var accepted: [(index: Int, fields: CustomerFields)] = []
+            for (index, fields) in creates {
+                var errors: [FieldError] = []
+                if let owner = fields.ownerID, !owners.contains(owner) {
+                    errors.append(FieldError(field: "owner_id", code: "unknown_user", message: "no user has this ID"))
+                }
+                for (system, externalID) in fields.externalIDs.sorted(by: { $0.key < $1.key })
+                where takenIDs[system]?[externalID] != nil {
+                    errors.append(FieldError(field: "external_ids.\(system)", code: "taken",
+                                             message: "\(system) ID \(externalID) already belongs to another customer"))
+                }
+                if errors.isEmpty {
+                    accepted.append((index, fields))
+                } else {
+                    outcomes[index] = Self.rejected(records[index], ValidationError(errors))
                 }
             }
-            return found
+            guard !accepted.isEmpty else { return }
+            let inputs = accepted.map { CustomerHistoryInput(id: TimeOrderedID.make(at: now), createdAt: now,
+                                                             fields: $0.fields) }
+            let prepared = CustomerBulkWriter.prepare(inputs, engine: engine, at: now, actor: actor, source: .import)
+            _ = try await CustomerBulkWriter.write(prepared, on: database)
+            for ((index, _), number) in zip(accepted, prepared.numbers) {
+                outcomes[index] = ImportOutcome(line: records[index].line, action: .created, number: number,
+                                                changes: [], reasons: [])
+            }
         }
 
-        private func numbers(of ids: [UUID]) async throws -> [CustomerNumber] {
-            try await (database as! any SQLDatabase).select().column("number").from("customers")
-                .where("id", .in, ids).orderBy("number").all()
-                .map { CustomerNumber(try $0.decode(column: "number", as: Int64.self)) }
+        private func existingUsers(_ ids: Set<UUID>) async throws -> Set<UUID> {
+            guard !ids.isEmpty else { return [] }
+            return Set(try await UserModel.query(on: database).filter(\.$id ~~ Array(ids)).all().compactMap(\.id))
+        }
+
+        private func numbers(of ids: [UUID]) async throws -> [UUID: CustomerNumber] {
+            var numbers: [UUID: CustomerNumber] = [:]
+            for row in try await sql.select().columns("id", "number").from("customers").where("id", .in, ids).all() {
+                numbers[try row.decode(column: "id", as: UUID.self)] =
+                    CustomerNumber(try row.decode(column: "number", as: Int64.self))
+            }
+            return numbers
+        }
+
+        private static func rejected(_ record: ImportRecord, _ error: ValidationError) -> ImportOutcome {
+            ImportOutcome(line: record.line, action: .rejected, number: nil, changes: [],
+                          reasons: error.errors.map { "\($0.field): \($0.message)" })
         }
     }
 }

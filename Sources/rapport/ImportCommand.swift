@@ -76,7 +76,7 @@ struct ImportCustomersCommand: AsyncParsableCommand {
                                      defaultPhoneRegion: settings.phoneRegion)
         let reportPath = report ?? file + ".rejected.csv"
         try await RapportRuntime.withApplication(settings) { app in
-            let importer = CustomerImporter(app.rapportDatabase)
+            let importer = CustomerImporter(app.rapportDatabase, engine: app.lifecycleEngine)
             var run = ImportRun.dryRun
             if !dryRun {
                 run = try await importer.begin(fileName: (file as NSString).lastPathComponent, digest: digest,
@@ -96,19 +96,29 @@ struct ImportCustomersCommand: AsyncParsableCommand {
             var rejectedReport = RejectedRows(path: reportPath)
             var counts = [ImportOutcome.Action: Int]()
             var pending: [ImportRecord] = []
+            var inFlight: (records: [ImportRecord], task: Task<[ImportOutcome], any Error>)?
             var done = 0
-            func flush() async throws {
-                guard !pending.isEmpty else { return }
-                let outcomes = try await importer.importBatch(pending, run: run, source: source, dryRun: dryRun)
-                for (record, outcome) in zip(pending, outcomes) {
+            // One batch is written while the next is read and parsed.
+            func settle() async throws {
+                guard let (records, task) = inFlight else { return }
+                inFlight = nil
+                for (record, outcome) in zip(records, try await task.value) {
                     counts[outcome.action, default: 0] += 1
                     if outcome.action == .rejected || outcome.action == .flagged {
                         try rejectedReport.write(line: record.line, reasons: outcome.reasons, raw: record.raw)
                     }
                     if dryRun { Terminal.emit(Self.describe(outcome)) }
                 }
-                done += pending.count
+                done += records.count
                 progress.update(done)
+            }
+            func flush() async throws {
+                try await settle()
+                guard !pending.isEmpty else { return }
+                let records = pending
+                inFlight = (records, Task { [run, source, dryRun] in
+                    try await importer.importBatch(records, run: run, source: source, dryRun: dryRun)
+                })
                 pending.removeAll(keepingCapacity: true)
             }
             while let next = reader.next() {
@@ -126,6 +136,7 @@ struct ImportCustomersCommand: AsyncParsableCommand {
                 if pending.count >= batch { try await flush() }
             }
             try await flush()
+            try await settle()
             progress.update(done, of: done)
             progress.finish()
             try rejectedReport.close()

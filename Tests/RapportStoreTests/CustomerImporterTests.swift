@@ -27,7 +27,7 @@ struct CustomerImporterTests {
     @Test("a dry run writes nothing; the import then does what it said; a second import of the rows changes nothing")
     func dryRunThenIdempotent() async throws {
         try await StoreHarness.run { store, _ in
-            let importer = CustomerImporter(store)
+            let importer = CustomerImporter(store, engine: LifecycleEngine())
             let existing = try await CustomerRepository(store).create(
                 try CustomerFieldsParser(defaultPhoneRegion: "CN").parse(["name": "老王", "phones": [["number": "13900139000"]]]),
                 actor: .system, source: .system)
@@ -68,6 +68,43 @@ struct CustomerImporterTests {
             let second = try await importer.importBatch(Array(rows.prefix(3)), run: again, source: "erp", dryRun: false)
             #expect(second.map(\.action) == [.unchanged, .unchanged, .unchanged])
             #expect(try await Self.count("customer_events", store) == before)
+        }
+    }
+
+    @Test("rows of one batch that share a key or a customer are taken one after the other, as if imported singly")
+    func sharedKeysWithinABatch() async throws {
+        try await StoreHarness.run { store, _ in
+            let importer = CustomerImporter(store, engine: LifecycleEngine())
+            let parser = CustomerFieldsParser(defaultPhoneRegion: "CN")
+            let existing = try await CustomerRepository(store).create(
+                try parser.parse(["name": "老王", "phones": [["number": "13900139000"]],
+                                  "emails": [["address": "wang@example.com"]]]),
+                actor: .system, source: .system)
+            let rows = try Self.records([
+                ["新客", "13800138000", "", "", "E-9"],
+                ["新客", "13800138000", "new@example.com", "", ""],
+                ["新客", "13700137000", "new@example.com", "", ""],
+                ["老王", "13900139000", "", "上海市", ""],
+                ["老王", "", "wang@example.com", "北京市", ""],
+                ["新客", "", "", "", "E-9"],
+            ])
+            let run = try await importer.begin(fileName: "s.csv", digest: "s1", source: "erp")
+            let outcomes = try await importer.importBatch(rows, run: run, source: "erp", dryRun: false)
+            #expect(outcomes.map(\.action) == [.created, .updated, .updated, .updated, .updated, .unchanged])
+            #expect(Set(outcomes.dropFirst().prefix(2).map(\.number)) == [outcomes[0].number])
+            #expect(outcomes[3].number == existing.number && outcomes[4].number == existing.number)
+            #expect(try await Self.count("customers", store) == 2)
+
+            let repository = CustomerRepository(store)
+            let createdID = try #require(try await (store.database as! any SQLDatabase)
+                .raw("SELECT id FROM customers WHERE id <> \(bind: existing.id)").first()?
+                .decode(column: "id", as: UUID.self))
+            let created = try await repository.find(createdID, visibleTo: .all).decoded().fields
+            #expect(created.phones.map(\.number) == ["+8613800138000", "+8613700137000"])
+            #expect(created.emails.map(\.address) == ["new@example.com"])
+            #expect(created.externalIDs == ["erp": "E-9"])
+            let wang = try await repository.find(existing.id, visibleTo: .all).decoded().fields
+            #expect(wang.addresses.map(\.city) == ["上海市", "北京市"])
         }
     }
 }

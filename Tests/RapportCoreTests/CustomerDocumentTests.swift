@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import RapportCore
 
-@Suite("Customer documents without JSON text in between")
-struct JSONValueEncoderTests {
+@Suite("Customer documents built directly are what JSONEncoder writes")
+struct CustomerDocumentTests {
     static func jsonEncoderText<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -25,6 +25,10 @@ struct JSONValueEncoderTests {
             ownerID: UUID(uuidString: "6F9619FF-8B86-D011-B42D-00C04FC964FF"), team: "north", source: "tmall",
             birthday: CalendarDate(parsing: "1990-02-28"), consent: Consent(email: true, sms: false),
             externalIDs: ["shop": "S0001234", "erp": "9"]),
+        CustomerFields(
+            name: "B", emails: [EmailEntry(address: "x@y.cn")], phones: [PhoneEntry(number: "+12025550123")],
+            addresses: [PostalAddress(label: "home"), PostalAddress(city: "上海市", postalCode: "200000")],
+            birthday: CalendarDate(parsing: "0999-12-01"), consent: Consent(phone: false, wechat: true)),
     ]
 
     @Test("documents are what JSONEncoder writes", arguments: samples)
