@@ -1,22 +1,50 @@
 import Foundation
 
 /// Where an imported column's values go in a customer.
+///
+/// Besides the columns spreadsheets have, there are those `CustomerExportRow` writes, so that an export imports back
+/// to the same customers: their cells are JSON where a spreadsheet cell cannot hold the value plainly (several
+/// addresses, labelled e-mails, attributes that are numbers).
 public enum CustomerColumn: Equatable, Hashable, Sendable, CustomStringConvertible {
+    /// Single values and lists of contact points. An `email` or `phone` cell holds several values separated by
+    /// , ; / | 、, or a JSON array of entries (`[{"address": "…", "label": "work", "primary": true}]`); a `tags`
+    /// cell holds separated tags or a JSON array of strings.
     case name, kind, email, phone, street, district, city, province, country, postalCode, birthday, tags, source, team
+    /// The UUID of the user who owns the customer.
+    case ownerID
     /// The customer's ID in the source system (`--source`), kept in `external_ids`.
     case externalID
+    /// The customer's ID in the named source system (`external_id.erp`), whatever the import's `--source`.
+    case externalIDIn(String)
+    /// External IDs as a JSON object of source names to IDs.
+    case externalIDs
+    /// The customer's handle on the named network (`social.wechat`).
+    case socialHandle(String)
+    /// Social handles as a JSON array of `{"network": …, "handle": …}` objects.
+    case social
+    /// Postal addresses as a JSON array of address objects, after the one the address columns give.
+    case addresses
     /// A consent flag: yes/no, 是/否, true/false, 1/0.
     case consent(String)
     /// Anything else is kept, as text, under its header in `attributes`.
     case attribute(String)
-    /// A column the user chose to leave out (`--map "备注=ignore"`).
+    /// An attribute whose cell is a JSON scalar when it reads as one (`100`, `1.5`, `true`, `"007"`) and text
+    /// otherwise: the columns `CustomerExportRow` titles `attribute.<key>`.
+    case typedAttribute(String)
+    /// Attributes as a JSON object of keys to strings, numbers or booleans.
+    case attributes
+    /// A column the user chose to leave out (`--map "备注=ignore"`), or one an export writes that import does not
+    /// set (`number`, `created_at`, `updated_at`, `archived_at`).
     case ignore
 
-    /// As `--map` writes it: `phone`, `consent.sms`, `attribute.会员等级`, `ignore`.
+    /// As `--map` writes it: `phone`, `consent.sms`, `attribute.会员等级`, `external_id.erp`, `ignore`.
     public var description: String {
         switch self {
         case .consent(let channel): "consent.\(channel)"
         case .attribute(let key): "attribute.\(key)"
+        case .typedAttribute(let key): "typed_attribute.\(key)"
+        case .externalIDIn(let source): "external_id.\(source)"
+        case .socialHandle(let network): "social.\(network)"
         default: Self.named.first { $0.value == self }?.key ?? "ignore"
         }
     }
@@ -27,11 +55,23 @@ public enum CustomerColumn: Equatable, Hashable, Sendable, CustomStringConvertib
             self = column
         } else if text.hasPrefix("consent."), Consent.channels.contains(String(text.dropFirst(8))) {
             self = .consent(String(text.dropFirst(8)))
-        } else if text.hasPrefix("attribute."), text.count > 10 {
-            self = .attribute(String(text.dropFirst(10)))
+        } else if let key = Self.suffix(of: text, after: "attribute.") {
+            self = .attribute(key)
+        } else if let key = Self.suffix(of: text, after: "typed_attribute.") {
+            self = .typedAttribute(key)
+        } else if let source = Self.suffix(of: text, after: "external_id.") {
+            self = .externalIDIn(source)
+        } else if let network = Self.suffix(of: text, after: "social.") {
+            self = .socialHandle(network)
         } else {
             return nil
         }
+    }
+
+    /// What follows `prefix` in `text`, when `text` starts with it and something follows.
+    private static func suffix(of text: String, after prefix: String) -> String? {
+        guard text.hasPrefix(prefix), text.count > prefix.count else { return nil }
+        return String(text.dropFirst(prefix.count))
     }
 
     /// Whether several columns may feed it (contact points, tags, attributes of different keys).
@@ -46,7 +86,8 @@ public enum CustomerColumn: Equatable, Hashable, Sendable, CustomStringConvertib
         "name": .name, "kind": .kind, "email": .email, "phone": .phone, "street": .street, "district": .district,
         "city": .city, "province": .province, "country": .country, "postal_code": .postalCode,
         "birthday": .birthday, "tags": .tags, "source": .source, "team": .team, "external_id": .externalID,
-        "ignore": .ignore,
+        "owner_id": .ownerID, "external_ids": .externalIDs, "social": .social, "addresses": .addresses,
+        "attributes": .attributes, "ignore": .ignore,
     ]
 }
 
@@ -97,7 +138,8 @@ public struct CustomerImportMapping: Equatable, Sendable {
                 errors.append(FieldError(field: "map", code: "invalid",
                                          message: "'\(pair)' is not COLUMN=TARGET; targets are "
                                              + CustomerColumn.named.keys.sorted().joined(separator: ", ")
-                                             + ", consent.<channel>, attribute.<key>"))
+                                             + ", consent.<channel>, attribute.<key>, typed_attribute.<key>, "
+                                             + "external_id.<source>, social.<network>"))
                 continue
             }
             overrides[parts[0]] = target
@@ -106,12 +148,29 @@ public struct CustomerImportMapping: Equatable, Sendable {
         return overrides
     }
 
-    /// The field a header names, by its usual English and Chinese spellings; otherwise an attribute.
+    /// The field a header names: the titles `CustomerExportRow` writes, then the usual English and Chinese spellings;
+    /// otherwise an attribute.
     static func guess(_ header: String) -> CustomerColumn {
+        if let column = exported(header) { return column }
         let key = TextNormalization.halfWidth(header).lowercased()
             .filter { !" _-.:：".contains($0) }
         return synonyms[key] ?? .attribute(header)
     }
+
+    /// The column of a title as `CustomerExportRow` writes it, exactly: the read-only `number`, `created_at`,
+    /// `updated_at` and `archived_at` are ignored (an import cannot set them; a new customer gets the next number),
+    /// `attribute.<key>` is a typed attribute, and the other targets `--map` spells (`owner_id`, `consent.sms`,
+    /// `external_id.erp`, `social.wechat`, `addresses`, …) are themselves. Nil for other titles.
+    static func exported(_ header: String) -> CustomerColumn? {
+        if readOnlyTitles.contains(header) { return .ignore }
+        if header.hasPrefix("attribute."), header.count > 10 { return .typedAttribute(String(header.dropFirst(10))) }
+        // A column that happens to be called "ignore" is kept, as before.
+        guard header != "ignore" else { return nil }
+        return CustomerColumn(spelled: header)
+    }
+
+    /// The columns an export writes that hold what the server sets.
+    static let readOnlyTitles: Set<String> = ["number", "created_at", "updated_at", "archived_at"]
 
     private static let synonyms: [String: CustomerColumn] = {
         let lists: [(CustomerColumn, [String])] = [

@@ -3,7 +3,8 @@ import Foundation
 /// One record of an imported customer file, turned into the customer document the API accepts, so that an imported
 /// customer passes exactly the checks of one created through the API (`CustomerFieldsParser`). What the file spells
 /// its own way is read here: several e-mails or phones in a cell, tags separated by 、 or ；, birthdays as
-/// 2026/1/31, 2026年1月31日, 20260131 or an Excel day serial, consent as 是/否, kinds as 个人/企业.
+/// 2026/1/31, 2026年1月31日, 20260131 or an Excel day serial, consent as 是/否, kinds as 个人/企业. What a customer
+/// export writes is read too (see `CustomerExportRow`): JSON cells, typed attributes, formula-guarded cells.
 public struct CustomerImportRow: Sendable {
     public let mapping: CustomerImportMapping
     public let header: [String]
@@ -43,33 +44,56 @@ public struct CustomerImportRow: Sendable {
         }
     }
 
-    /// The API document of a record, before the API's checks.
+    /// The API document of a record, before the API's checks. Each cell is trimmed and loses the apostrophe an
+    /// export puts before a value a spreadsheet would take for a formula (`DelimitedTextWriter.guardingFormula`).
     func document(of record: [String]) throws(ValidationError) -> JSONValue {
         var members: [String: JSONValue] = [:]
-        var emails: [JSONValue] = [], phones: [JSONValue] = [], tags: [JSONValue] = []
-        var address: [String: JSONValue] = [:]
-        var attributes: [String: JSONValue] = [:]
-        var consent: [String: JSONValue] = [:]
+        var emails: [JSONValue] = [], phones: [JSONValue] = [], tags: [JSONValue] = [], social: [JSONValue] = []
+        var address: [String: JSONValue] = [:], addresses: [JSONValue] = []
+        var attributes: [String: JSONValue] = [:], consent: [String: JSONValue] = [:]
+        var externalIDs: [String: JSONValue] = [:]
         var errors: [FieldError] = []
         for (index, column) in mapping.columns.enumerated() where index < record.count {
-            let value = record[index].trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = DelimitedTextWriter.unguardingFormula(
+                record[index].trimmingCharacters(in: .whitespacesAndNewlines))
             guard !value.isEmpty else { continue }
             let title = header[index]
+            /// The cell as JSON of the expected type, or nil with the error recorded.
+            func json(_ expected: String, _ fits: (JSONValue) -> Bool) -> JSONValue? {
+                if let parsed = try? JSONValue.parse(Data(value.utf8)), fits(parsed) { return parsed }
+                errors.append(FieldError(field: title, code: "invalid_json", message: "expected \(expected)"))
+                return nil
+            }
             switch column {
             case .name: members["name"] = .string(value)
             case .team: members["team"] = .string(value)
             case .source: members["source"] = .string(value)
-            case .email: emails += Self.split(value).map { ["address": .string($0)] }
-            case .phone: phones += Self.split(value).map { ["number": .string($0)] }
-            case .tags: tags += Self.split(value).map(JSONValue.string)
+            case .ownerID: members["owner_id"] = .string(value)
+            case .email: emails += Self.entries(value, key: "address")
+            case .phone: phones += Self.entries(value, key: "number")
+            case .tags: tags += Self.jsonArray(value) ?? Self.split(value).map(JSONValue.string)
             case .street: address["street"] = .string(value)
             case .district: address["district"] = .string(value)
             case .city: address["city"] = .string(value)
             case .province: address["province"] = .string(value)
             case .country: address["country"] = .string(value)
             case .postalCode: address["postal_code"] = .string(value)
-            case .externalID: members["external_ids"] = [source: .string(value)]
+            case .addresses:
+                addresses += json("a JSON array of addresses", { $0.arrayValue != nil })?.arrayValue ?? []
+            case .socialHandle(let network): social.append(["network": .string(network), "handle": .string(value)])
+            case .social:
+                social += json("a JSON array of {\"network\", \"handle\"} objects", { $0.arrayValue != nil })?
+                    .arrayValue ?? []
+            case .externalID: externalIDs[source] = .string(value)
+            case .externalIDIn(let system): externalIDs[system] = .string(value)
+            case .externalIDs:
+                let object = json("a JSON object of source names to IDs", { $0.objectValue != nil })?.objectValue
+                externalIDs.merge(object ?? [:]) { _, new in new }
             case .attribute(let key): attributes[key] = .string(value)
+            case .typedAttribute(let key): attributes[key] = Self.typedValue(value)
+            case .attributes:
+                let object = json("a JSON object of attribute names to values", { $0.objectValue != nil })?.objectValue
+                attributes.merge(object ?? [:]) { _, new in new }
             case .ignore: break
             case .kind:
                 if let kind = Self.kind(value) {
@@ -95,32 +119,68 @@ public struct CustomerImportRow: Sendable {
             }
         }
         if !errors.isEmpty { throw ValidationError(errors) }
-        if !emails.isEmpty { members["emails"] = .array(emails) }
-        if !phones.isEmpty { members["phones"] = .array(phones) }
-        if !tags.isEmpty { members["tags"] = .array(tags) }
-        if !address.isEmpty { members["addresses"] = [.object(address)] }
-        if !attributes.isEmpty { members["attributes"] = .object(attributes) }
-        if !consent.isEmpty { members["consent"] = .object(consent) }
+        if !address.isEmpty { addresses.insert(.object(address), at: 0) }
+        let lists = ["emails": emails, "phones": phones, "social": social, "addresses": addresses, "tags": tags]
+        for (key, list) in lists where !list.isEmpty { members[key] = .array(list) }
+        let objects = ["attributes": attributes, "consent": consent, "external_ids": externalIDs]
+        for (key, object) in objects where !object.isEmpty { members[key] = .object(object) }
         return .object(members)
     }
 
-    /// The file's title for a path of the API document (`emails[1].address` → 邮箱), else the path.
+    /// The file's title for a path of the API document (`emails[1].address` → 邮箱, `consent.sms` → 短信), else the
+    /// path.
     private func title(ofPath path: String) -> String {
         let member = String(path.prefix { $0.isLetter || $0 == "_" })
-        let column: CustomerColumn? = switch member {
-        case "name": .name
-        case "kind": .kind
-        case "emails": .email
-        case "phones": .phone
-        case "tags": .tags
-        case "team": .team
-        case "source": .source
-        case "birthday": .birthday
-        case "external_ids": .externalID
-        default: nil
+        let key = path.dropFirst(member.count).hasPrefix(".") ? String(path.dropFirst(member.count + 1)) : ""
+        let addressColumns: [CustomerColumn] = [.street, .district, .city, .province, .country, .postalCode, .addresses]
+        let feeds: (CustomerColumn) -> Bool = switch member {
+        case "name": { $0 == .name }
+        case "kind": { $0 == .kind }
+        case "emails": { $0 == .email }
+        case "phones": { $0 == .phone }
+        case "tags": { $0 == .tags }
+        case "team": { $0 == .team }
+        case "source": { $0 == .source }
+        case "birthday": { $0 == .birthday }
+        case "owner_id": { $0 == .ownerID }
+        case "addresses": { addressColumns.contains($0) }
+        case "consent": { $0 == .consent(key) }
+        case "attributes": { [.attribute(key), .typedAttribute(key), .attributes].contains($0) }
+        case "social":
+            { if case .socialHandle = $0 { true } else { $0 == .social } }
+        case "external_ids":
+            { if case .externalIDIn = $0 { true } else { $0 == .externalID || $0 == .externalIDs } }
+        default: { _ in false }
         }
-        guard let column, let index = mapping.columns.firstIndex(of: column) else { return path }
+        guard let index = mapping.columns.firstIndex(where: feeds) else { return path }
         return header[index]
+    }
+
+    /// The entries of an `email` or `phone` cell: a JSON array of entries (objects, or strings taken as the `key`),
+    /// or values separated as `split(_:)` separates them.
+    static func entries(_ value: String, key: String) -> [JSONValue] {
+        if let items = jsonArray(value) {
+            return items.map { item in item.stringValue.map { [key: .string($0)] } ?? item }
+        }
+        return split(value).map { [key: .string($0)] }
+    }
+
+    /// The items of a cell that is a JSON array; nil for any other cell, which is then read as separated values.
+    static func jsonArray(_ value: String) -> [JSONValue]? {
+        guard value.hasPrefix("[") else { return nil }
+        return (try? JSONValue.parse(Data(value.utf8)))?.arrayValue
+    }
+
+    /// A typed attribute's cell: `true`, `false`, a JSON number or a JSON string literal as that value; anything else
+    /// as the text it is.
+    static func typedValue(_ value: String) -> JSONValue {
+        guard let first = value.unicodeScalars.first, "\"-0123456789tf".unicodeScalars.contains(first),
+            let parsed = try? JSONValue.parse(Data(value.utf8))
+        else { return .string(value) }
+        switch parsed {
+        case .bool, .number, .string: return parsed
+        default: return .string(value)
+        }
     }
 
     // MARK: - Values as spreadsheets write them
@@ -167,13 +227,14 @@ public struct CustomerImportRow: Sendable {
 
 extension CustomerFields {
     /// These fields with an imported row's laid over them: what the row gave replaces single values (name, kind,
-    /// team, source, birthday), and joins lists and maps — e-mails, phones, tags and addresses not yet held are
-    /// added, attributes, consent and external IDs are set key by key. Nothing the row left out is lost, so importing
-    /// the same row again changes nothing.
+    /// owner, team, source, birthday), and joins lists and maps — e-mails, phones, social handles, tags and addresses
+    /// not yet held are added, attributes, consent and external IDs are set key by key. Nothing the row left out is
+    /// lost, so importing the same row again changes nothing.
     public func merging(_ row: CustomerFields, given: Set<String>) -> CustomerFields {
         var merged = self
         if given.contains("name") { merged.name = row.name }
         if given.contains("kind") { merged.kind = row.kind }
+        if given.contains("owner_id") { merged.ownerID = row.ownerID }
         if given.contains("team") { merged.team = row.team }
         if given.contains("source") { merged.source = row.source }
         if given.contains("birthday") { merged.birthday = row.birthday }
@@ -181,6 +242,7 @@ extension CustomerFields {
             .map { EmailEntry(address: $0.address, label: $0.label, primary: emails.isEmpty && $0.primary) }
         merged.phones += row.phones.filter { phone in !phones.contains { $0.number == phone.number } }
             .map { PhoneEntry(number: $0.number, label: $0.label, primary: phones.isEmpty && $0.primary) }
+        merged.social += row.social.filter { !social.contains($0) }
         merged.tags += row.tags.filter { !tags.contains($0) }
         merged.addresses += row.addresses.filter { !addresses.contains($0) }
         merged.attributes.merge(row.attributes) { _, new in new }
