@@ -69,6 +69,12 @@ public enum AccessPolicy {
         principal.role != .agent
     }
 
+    /// Whether `principal` may review the duplicate queue, merge, dismiss and undo merges: work on any customer's
+    /// record, so for admins and managers.
+    public static func canMergeCustomers(_ principal: Principal) -> Bool {
+        principal.role == .admin || principal.role == .manager
+    }
+
     /// Whether `principal` may manage users and every user's API tokens.
     public static func canAdminister(_ principal: Principal) -> Bool {
         principal.role == .admin

@@ -28,6 +28,9 @@ public struct Settings: Equatable, Sendable {
     public var dailyRecompute: Bool
     /// The knobs of the analytics engine.
     public var analytics: AnalyticsSettings
+    /// The duplicate score from which a scan merges a pair without review; nil (`off`, the default) leaves every
+    /// pair to a person.
+    public var dedupeAutoMerge: Double? = nil
 
     /// One setting: its flag, its environment variable and its default.
     public enum Key: String, CaseIterable, Sendable {
@@ -53,6 +56,7 @@ public struct Settings: Equatable, Sendable {
         case churnPAlive = "churn-p-alive"
         case shiftMinPurchases = "shift-min-purchases"
         case shiftMinBaskets = "shift-min-baskets"
+        case dedupeAutoMerge = "dedupe-auto-merge"
 
         /// The environment variable that sets it.
         public var environmentName: String {
@@ -88,6 +92,7 @@ public struct Settings: Equatable, Sendable {
             case .churnPAlive: "0.2"
             case .shiftMinPurchases: "8"
             case .shiftMinBaskets: "3"
+            case .dedupeAutoMerge: "off"
             }
         }
     }
@@ -178,12 +183,20 @@ public struct Settings: Equatable, Sendable {
         if analytics.abcBShare <= analytics.abcAShare {
             problems.append("\(describe(.abcBShare)): must be more than --abc-a-share")
         }
+        var dedupeAutoMerge: Double?
+        if let text = raw(.dedupeAutoMerge)?.lowercased(), text != "off" {
+            if let value = Double(text), (0.5...1).contains(value) {
+                dedupeAutoMerge = value
+            } else {
+                problems.append("\(describe(.dedupeAutoMerge)): expected off or a duplicate score from 0.5 to 1")
+            }
+        }
         guard problems.isEmpty else { throw SettingsError(problems: problems) }
         return Settings(
             databasePath: raw(.database) ?? "", databaseURL: databaseURL, host: host, port: port,
             phoneRegion: region, maxBodyBytes: maxBodyBytes, tokenCacheSeconds: tokenCacheSeconds,
             logLevel: logLevel, baseCurrency: baseCurrency, lifecycle: lifecycle, dailyRecompute: dailyRecompute == "on",
-            analytics: analytics)
+            analytics: analytics, dedupeAutoMerge: dedupeAutoMerge)
     }
 }
 

@@ -19,6 +19,8 @@ enum APIPath {
     static let lifecycle: PathComponent = "lifecycle"
     static let analytics: PathComponent = "analytics"
     static let crowds: PathComponent = "crowds"
+    static let duplicates: PathComponent = "duplicates"
+    static let merges: PathComponent = "merges"
 
     /// `/api/v1/crowds/{id}`.
     static func crowd(_ id: UUID) -> String {

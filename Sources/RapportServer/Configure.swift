@@ -50,6 +50,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: LifecycleController())
     try api.register(collection: AnalyticsController())
     try api.register(collection: CrowdsController())
+    try api.register(collection: DuplicatesController())
 }
 
 /// Things `serve` does before it listens: the SQLite journal mode, migrations, and the first admin.

@@ -274,6 +274,48 @@ enum OpenAPIDocument {
                                        schema: ["type": "string", "format": "date-time"])],
                     responses: ["200": ok("CustomerPage")], errorStatuses: [400, 401, 404]),
             ],
+            "/api/v1/duplicates": [
+                "get": operation(
+                    "listDuplicates", "The duplicate review queue, best score first, both customers side by side "
+                        + "(admins and managers)", tag: "duplicates",
+                    parameters: [limit, cursor, query("status", "open (default), merged or dismissed.",
+                                                      schema: ["type": "string", "enum": ["open", "merged", "dismissed"]])],
+                    responses: ["200": ok("DuplicateCandidatePage")], errorStatuses: [400, 401, 403]),
+            ],
+            "/api/v1/duplicates/scan": [
+                "post": operation(
+                    "scanDuplicates", "Compare every current customer with those sharing a phone, e-mail, name or "
+                        + "address key and queue the pairs scoring at least min_score", tag: "duplicates",
+                    parameters: [idempotencyKey], body: body("DuplicateScanInput"),
+                    responses: ["200": ok("DuplicateScanReport")], errorStatuses: [400, 401, 403, 409, 413, 415, 422]),
+            ],
+            "/api/v1/duplicates/{id}": [
+                "get": operation("getDuplicate", "One pair of the queue", tag: "duplicates", parameters: [id],
+                                 responses: ["200": ok("DuplicateCandidate")], errorStatuses: [401, 403, 404]),
+            ],
+            "/api/v1/duplicates/{id}/merge": [
+                "post": operation(
+                    "mergeDuplicate", "Merge an open pair: the survivor takes the most recent value of each field, "
+                        + "both records' contact points and tags, and the other's transactions and interactions; "
+                        + "the other is archived", tag: "duplicates", parameters: [id, idempotencyKey],
+                    responses: ["200": ok("Merge")], errorStatuses: [401, 403, 404, 409]),
+            ],
+            "/api/v1/duplicates/{id}/dismiss": [
+                "post": operation(
+                    "dismissDuplicate", "Take an open pair off the queue as different customers; scans leave it so",
+                    tag: "duplicates", parameters: [id, idempotencyKey],
+                    responses: ["200": ok("DuplicateCandidate")], errorStatuses: [401, 403, 404, 409]),
+            ],
+            "/api/v1/merges/{id}": [
+                "get": operation("getMerge", "A merge and both customers as they are now", tag: "duplicates",
+                                 parameters: [id], responses: ["200": ok("Merge")], errorStatuses: [401, 403, 404]),
+            ],
+            "/api/v1/merges/{id}/undo": [
+                "post": operation(
+                    "undoMerge", "Put both customers back exactly as they were before the merge; refused (409) once "
+                        + "either has changed since", tag: "duplicates", parameters: [id, idempotencyKey],
+                    responses: ["200": ok("Merge")], errorStatuses: [401, 403, 404, 409]),
+            ],
             "/api/v1/me": [
                 "get": operation("me", "The user behind the token", tag: "users",
                                  responses: ["200": ok("User")], errorStatuses: [401]),

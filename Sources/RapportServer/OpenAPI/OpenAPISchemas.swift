@@ -216,9 +216,9 @@ enum OpenAPISchemas {
         ],
     ]
 
-    /// Every schema: the core bodies here, the lifecycle, analytics and crowd ones beside.
+    /// Every schema: the core bodies here, the lifecycle, analytics, crowd and duplicate ones beside.
     static let all: JSONValue = .object(
-        [base, lifecycle, analytics, crowds].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } })
+        [base, lifecycle, analytics, crowds, duplicates].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } })
 
     private static let base: [String: JSONValue] = [
         "CustomerInput": customerFields(required: ["name"]),

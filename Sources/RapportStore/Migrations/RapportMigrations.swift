@@ -19,5 +19,6 @@ public enum RapportMigrations {
         M0013_CreateCrowds(),
         M0014_CreateCustomerContacts(),
         M0015_CreateImports(),
+        M0016_CreateDuplicates(),
     ]
 }
