@@ -12,12 +12,23 @@ public struct CustomerImportRow: Sendable {
     public let source: String
     let parser: CustomerFieldsParser
 
+    /// The positions of a Rapport export's `number` and `created_at` columns, when the file has both.
+    let identityColumns: (number: Int, createdAt: Int)?
+
     /// A reader of `header`'s records with `mapping`, for customers whose external IDs belong to `source`.
     public init(header: [String], mapping: CustomerImportMapping, source: String, defaultPhoneRegion: String) {
         self.header = header
         self.mapping = mapping
         self.source = source
         parser = CustomerFieldsParser(defaultPhoneRegion: defaultPhoneRegion)
+        let ignored = { (title: String) in
+            header.indices.first { header[$0] == title && mapping.columns[$0] == .ignore }
+        }
+        if let number = ignored("number"), let createdAt = ignored("created_at") {
+            identityColumns = (number, createdAt)
+        } else {
+            identityColumns = nil
+        }
     }
 
     /// The customer a record describes, and which of its fields the record gave (the keys of the API document:
@@ -26,6 +37,16 @@ public struct CustomerImportRow: Sendable {
     public func parse(_ record: [String]) throws(ValidationError) -> (fields: CustomerFields, given: Set<String>) {
         let document = try document(of: record)
         return (try fields(of: document), Set(document.objectValue?.keys ?? [:].keys))
+    }
+
+    /// The customer a record of a Rapport export names (its `number` and `created_at`); nil for other files and for
+    /// rows without them.
+    public func exportedIdentity(of record: [String]) -> ExportedIdentity? {
+        guard let (numberIndex, createdIndex) = identityColumns, numberIndex < record.count,
+              createdIndex < record.count, let number = CustomerNumber(parsing: record[numberIndex]),
+              let createdAt = RFC3339.parse(record[createdIndex])
+        else { return nil }
+        return ExportedIdentity(number: number, createdAt: createdAt)
     }
 
     /// The customer a record describes.
@@ -222,6 +243,19 @@ public struct CustomerImportRow: Sendable {
         case "no", "n", "false", "0", "否", "不同意", "拒绝", "×": false
         default: nil
         }
+    }
+}
+
+/// A customer as a Rapport export names it: its number and the instant it was created. Numbers alone are not enough
+/// across databases (another database's C-000001 is someone else); with the creation instant they are.
+public struct ExportedIdentity: Hashable, Sendable {
+    public let number: CustomerNumber
+    public let createdAt: Date
+
+    /// Creates an identity.
+    public init(number: CustomerNumber, createdAt: Date) {
+        self.number = number
+        self.createdAt = createdAt
     }
 }
 

@@ -51,6 +51,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: AnalyticsController())
     try api.register(collection: CrowdsController())
     try api.register(collection: DuplicatesController())
+    try api.register(collection: ExportsController())
 }
 
 /// Things `serve` does before it listens: the SQLite journal mode, migrations, and the first admin.

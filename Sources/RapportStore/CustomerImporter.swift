@@ -9,12 +9,17 @@ public struct ImportRecord: Sendable {
     public let line: Int
     public let raw: String
     public let parsed: Result<(fields: CustomerFields, given: Set<String>), ValidationError>
+    /// For a row of a Rapport export: the customer it was. It matches that customer if this database holds it, and
+    /// no one else: the file says who is who, so contact points shared by two customers do not join them.
+    public let identity: ExportedIdentity?
 
     /// Creates a record.
-    public init(line: Int, raw: String, parsed: Result<(fields: CustomerFields, given: Set<String>), ValidationError>) {
+    public init(line: Int, raw: String, parsed: Result<(fields: CustomerFields, given: Set<String>), ValidationError>,
+                identity: ExportedIdentity? = nil) {
         self.line = line
         self.raw = raw
         self.parsed = parsed
+        self.identity = identity
     }
 }
 
@@ -158,7 +163,8 @@ extension CustomerImporter {
                 case .failure(let error):
                     outcomes[index] = Self.rejected(record, error)
                 case .success(let parsed):
-                    let recordKeys = Self.keys(of: parsed.fields, source: source)
+                    var recordKeys = Self.keys(of: parsed.fields, source: source)
+                    if let identity = record.identity { recordKeys.insert("#\(identity.number.value)") }
                     if !keys.isDisjoint(with: recordKeys) {
                         try await decide(round, of: records, at: now, actor: actor, into: &outcomes)
                         round.removeAll()
@@ -192,14 +198,17 @@ extension CustomerImporter {
                     return parsed
                 }
                 let takenIDs = try await externalIDHolders(parsed.map(\.fields))
-                let contacts = try await contactHolders(parsed.map(\.fields), takenIDs: takenIDs)
+                let contacts = try await contactHolders(
+                    zip(rest, parsed).filter { records[$0.0].identity == nil }.map(\.1.fields), takenIDs: takenIDs)
+                let exported = try await exportedCustomers(rest.compactMap { records[$0].identity })
                 var claimed: Set<UUID> = []
                 var updates: [(index: Int, id: UUID, fields: CustomerFields, given: Set<String>)] = []
                 var creates: [(index: Int, fields: CustomerFields)] = []
                 var flagged: [(index: Int, matches: [UUID])] = []
                 var decided = 0
                 for (index, record) in zip(rest, parsed) {
-                    let matches = match(record.fields, takenIDs: takenIDs, contacts: contacts)
+                    let matches = records[index].identity.map { exported[$0].map { [$0] } ?? [] }
+                        ?? match(record.fields, takenIDs: takenIDs, contacts: contacts)
                     if matches.count > 1 {
                         flagged.append((index, matches))
                     } else if let id = matches.first {
@@ -236,6 +245,24 @@ extension CustomerImporter {
                 }
             }
             return holders
+        }
+
+        /// The customers of this database that exported rows name: same number, created at the same millisecond.
+        private func exportedCustomers(_ identities: [ExportedIdentity]) async throws -> [ExportedIdentity: UUID] {
+            var found: [ExportedIdentity: UUID] = [:]
+            let byNumber = Dictionary(identities.map { ($0.number.value, $0) }) { first, _ in first }
+            for chunk in Array(byNumber.keys).chunked(into: 500) {
+                for row in try await sql.select().columns("id", "number", "created_at").from("customers")
+                    .where("number", .in, Array(chunk)).all()
+                {
+                    guard let identity = byNumber[try row.decode(column: "number", as: Int64.self)],
+                          abs(try row.decode(column: "created_at", as: Date.self).timeIntervalSince(identity.createdAt))
+                              < 0.001
+                    else { continue }
+                    found[identity] = try row.decode(column: "id", as: UUID.self)
+                }
+            }
+            return found
         }
 
         /// The customers holding the contact points of the records that no external ID of this source matched.

@@ -4,7 +4,10 @@ import RapportStore
 
 /// Turns domain errors into one-line messages for the terminal.
 enum CommandErrors {
-    static func explain<T>(_ body: () async throws -> T) async throws -> T {
+    /// Runs `body`; `notFound` is the message for `StoreError.notFound`.
+    static func explain<T>(notFound: String = "no such user or live token", _ body: () async throws -> T) async throws
+        -> T
+    {
         do {
             return try await body()
         } catch let error as RapportCore.ValidationError {
@@ -12,7 +15,7 @@ enum CommandErrors {
                 error.errors.map { "\($0.field): \($0.message)" }.joined(separator: "\n"))
         } catch let error as StoreError {
             switch error {
-            case .notFound: throw ArgumentParser.ValidationError("no such user or live token")
+            case .notFound: throw ArgumentParser.ValidationError(notFound)
             case .conflict(let message), .forbidden(let message), .corrupt(let message):
                 throw ArgumentParser.ValidationError(message)
             case .invalid(let validation):

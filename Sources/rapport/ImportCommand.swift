@@ -48,6 +48,13 @@ struct ImportCustomersCommand: AsyncParsableCommand {
     @Flag(help: "Exit with status 0 even when rows were rejected.")
     var allowRejects = false
 
+    enum Format: String, ExpressibleByArgument {
+        case csv, jsonl
+    }
+
+    @Option(help: "csv (also TSV and other delimiters) or jsonl (default: jsonl for .jsonl and .ndjson files).")
+    var format: Format?
+
     @Option(help: "Rows per committed batch.")
     var batch = 1000
 
@@ -60,20 +67,10 @@ struct ImportCustomersCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try CommandSettings.resolve(options.flags)
-        var reader: DelimitedTextReader
-        do {
-            reader = try DelimitedTextReader(fileAt: file)
-        } catch {
-            throw ArgumentParser.ValidationError("\(file): \(error)")
-        }
-        let header = reader.header
-        let overrides = try await CommandErrors.explain { [map] in
-            try map.map { try CustomerImportMapping.overrides($0) } ?? [:]
-        }
-        let mapping = try await CommandErrors.explain { try CustomerImportMapping(header: header, overrides: overrides) }
-        let (digest, lines) = try Self.digest(of: file, mapping: mapping, source: source)
-        let rows = CustomerImportRow(header: reader.header, mapping: mapping, source: source,
-                                     defaultPhoneRegion: settings.phoneRegion)
+        var records = try await ImportRecords(file: file, jsonLines: format.map { $0 == .jsonl }
+                                                  ?? [".jsonl", ".ndjson"].contains { file.lowercased().hasSuffix($0) },
+                                              map: map, source: source, phoneRegion: settings.phoneRegion)
+        let (digest, lines) = try Self.digest(of: file, reading: records.description, source: source)
         let reportPath = report ?? file + ".rejected.csv"
         try await RapportRuntime.withApplication(settings) { app in
             let importer = CustomerImporter(app.rapportDatabase, engine: app.lifecycleEngine)
@@ -88,9 +85,7 @@ struct ImportCustomersCommand: AsyncParsableCommand {
                 }
                 if run.lastLine > 0 { Terminal.emit("resuming import \(UUIDText.format(run.id)) after line \(run.lastLine)") }
             }
-            Terminal.emit("\(reader.encoding.name), '\(reader.delimiter == "\t" ? "\\t" : String(reader.delimiter))'-"
-                + "separated; columns: " + zip(reader.header, mapping.columns).map { "\($0) → \($1)" }
-                    .joined(separator: ", "))
+            Terminal.emit(records.description)
             let started = Date()
             let progress = ProgressLine(total: max(lines - 1, 0), unit: "rows")
             var rejectedReport = RejectedRows(path: reportPath)
@@ -121,18 +116,10 @@ struct ImportCustomersCommand: AsyncParsableCommand {
                 })
                 pending.removeAll(keepingCapacity: true)
             }
-            while let next = reader.next() {
-                switch next {
-                case .success(let record):
-                    guard record.line > run.lastLine else { continue }
-                    pending.append(ImportRecord(line: record.line, raw: record.raw, parsed: Result {
-                        () throws(RapportCore.ValidationError) in try rows.parse(record.fields)
-                    }))
-                case .failure(let error):
-                    guard (error.line ?? Int.max) > run.lastLine else { continue }
-                    pending.append(ImportRecord(line: error.line ?? 0, raw: "", parsed: .failure(
-                        RapportCore.ValidationError(field: "row", code: "unreadable", message: error.message))))
-                }
+            while let record = records.next() {
+                // A resumed run skips what the committed batches took; an error without a line is always reported.
+                guard record.line == 0 || record.line > run.lastLine else { continue }
+                pending.append(record)
                 if pending.count >= batch { try await flush() }
             }
             try await flush()
@@ -171,11 +158,11 @@ struct ImportCustomersCommand: AsyncParsableCommand {
         }
     }
 
-    /// A digest of the file's bytes, the mapping and the source — the identity of an import, so that running it again
+    /// A digest of the file's bytes, how it is read (format and mapping) and the source — the identity of an import, so that running it again
     /// resumes or finds it done — and its count of lines, for the progress bar (records spanning lines make it an
     /// estimate). FNV-1a over 64 bits: this names
     /// a file among a business's imports, it does not defend against forgery.
-    static func digest(of path: String, mapping: CustomerImportMapping, source: String) throws -> (String, Int) {
+    static func digest(of path: String, reading: String, source: String) throws -> (String, Int) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ArgumentParser.ValidationError("\(path): cannot be read")
         }
@@ -191,7 +178,7 @@ struct ImportCustomersCommand: AsyncParsableCommand {
             lines += chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             last = chunk.last ?? last
         }
-        add(Array((source + "\n" + mapping.columns.map(\.description).joined(separator: ",")).utf8))
+        add(Array((source + "\n" + reading).utf8))
         return (String(format: "%016llx", hash), lines + (last == 0x0A ? 0 : 1))
     }
 }
@@ -222,5 +209,82 @@ private struct RejectedRows {
 
     func close() throws {
         try handle?.close()
+    }
+}
+
+/// The records of an import file, CSV or JSON Lines, read and checked one at a time.
+private struct ImportRecords {
+    private enum Reader {
+        case delimited(DelimitedTextReader, CustomerImportRow)
+        case jsonLines(JSONLinesReader, CustomerImportDocument)
+    }
+
+    private var reader: Reader
+    /// How the file is read, for the terminal and the import's digest: its encoding and columns, or JSON Lines.
+    let description: String
+
+    init(file: String, jsonLines: Bool, map: String?, source: String, phoneRegion: String) async throws {
+        if jsonLines {
+            guard map == nil else { throw ArgumentParser.ValidationError("--map: JSON Lines name their fields") }
+            do {
+                reader = .jsonLines(try JSONLinesReader(fileAt: file),
+                                    CustomerImportDocument(source: source, defaultPhoneRegion: phoneRegion))
+            } catch {
+                throw ArgumentParser.ValidationError("\(file): \(error)")
+            }
+            description = "JSON Lines, one customer per line"
+            return
+        }
+        let delimited: DelimitedTextReader
+        do {
+            delimited = try DelimitedTextReader(fileAt: file)
+        } catch {
+            throw ArgumentParser.ValidationError("\(file): \(error)")
+        }
+        let header = delimited.header
+        let overrides = try await CommandErrors.explain { try map.map { try CustomerImportMapping.overrides($0) } ?? [:] }
+        let mapping = try await CommandErrors.explain { try CustomerImportMapping(header: header, overrides: overrides) }
+        reader = .delimited(delimited, CustomerImportRow(header: header, mapping: mapping, source: source,
+                                                         defaultPhoneRegion: phoneRegion))
+        description = "\(delimited.encoding.name), '\(delimited.delimiter == "\t" ? "\\t" : String(delimited.delimiter))'-"
+            + "separated; columns: " + zip(header, mapping.columns).map { "\($0) → \($1)" }.joined(separator: ", ")
+    }
+
+    /// The next record, or nil at the end of the file.
+    mutating func next() -> ImportRecord? {
+        switch reader {
+        case .delimited(var delimited, let rows):
+            defer { reader = .delimited(delimited, rows) }
+            switch delimited.next() {
+            case nil: return nil
+            case .success(let record)?:
+                return ImportRecord(line: record.line, raw: record.raw, parsed: Result {
+                    () throws(RapportCore.ValidationError) in try rows.parse(record.fields)
+                }, identity: rows.exportedIdentity(of: record.fields))
+            case .failure(let error)?:
+                return Self.unreadable(error)
+            }
+        case .jsonLines(var lines, let documents):
+            defer { reader = .jsonLines(lines, documents) }
+            switch lines.next() {
+            case nil: return nil
+            case .success(let line)?:
+                let object = line.value.objectValue ?? [:]
+                let identity = object["number"]?.stringValue.flatMap(CustomerNumber.init(parsing:)).flatMap { number in
+                    object["created_at"]?.stringValue.flatMap(RFC3339.parse)
+                        .map { ExportedIdentity(number: number, createdAt: $0) }
+                }
+                return ImportRecord(line: line.line, raw: line.raw, parsed: Result {
+                    () throws(RapportCore.ValidationError) in try documents.parse(line.value)
+                }, identity: identity)
+            case .failure(let error)?:
+                return Self.unreadable(error)
+            }
+        }
+    }
+
+    private static func unreadable(_ error: DelimitedTextError) -> ImportRecord {
+        ImportRecord(line: error.line ?? 0, raw: "", parsed: .failure(
+            RapportCore.ValidationError(field: "row", code: "unreadable", message: error.message)))
     }
 }

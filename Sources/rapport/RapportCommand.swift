@@ -11,8 +11,8 @@ struct RapportCommand: AsyncParsableCommand {
             names a PostgreSQL database. Settings: flags over RAPPORT_* environment variables over defaults.
             """,
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, DemoCommand.self, ImportCommand.self, RecomputeCommand.self,
-            AnalyticsCommand.self, CrowdsCommand.self, UserCommand.self, TokenCommand.self,
+            ServeCommand.self, MigrateCommand.self, DemoCommand.self, ImportCommand.self, ExportCommand.self, RecomputeCommand.self,
+            AnalyticsCommand.self, CrowdsCommand.self, DedupeCommand.self, UserCommand.self, TokenCommand.self,
         ]
     )
 }

@@ -316,6 +316,23 @@ enum OpenAPIDocument {
                         + "either has changed since", tag: "duplicates", parameters: [id, idempotencyKey],
                     responses: ["200": ok("Merge")], errorStatuses: [401, 403, 404, 409]),
             ],
+            "/api/v1/exports/{kind}": [
+                "get": operation(
+                    "export", "Customers, transactions, interactions or events you may see, as CSV or JSON Lines, "
+                        + "streamed; customer CSV imports back to the same customers", tag: "exports",
+                    parameters: [
+                        ["name": "kind", "in": "path", "required": true,
+                         "schema": ["type": "string", "enum": ["customers", "transactions", "interactions", "events"]]],
+                        query("format", "csv (default) or jsonl.", schema: ["type": "string", "enum": ["csv", "jsonl"]]),
+                        query("filter", "A crowd rule: only the current customers it selects, and their records.",
+                              schema: ["type": "string", "maxLength": .number(Double(CrowdRequests.maxFilterLength))]),
+                    ],
+                    responses: ["200": ["description": "The file", "content": [
+                        "text/csv": ["schema": ["type": "string"]],
+                        "application/x-ndjson": ["schema": ["type": "string"]],
+                    ]]],
+                    errorStatuses: [400, 401, 404, 422]),
+            ],
             "/api/v1/me": [
                 "get": operation("me", "The user behind the token", tag: "users",
                                  responses: ["200": ok("User")], errorStatuses: [401]),
