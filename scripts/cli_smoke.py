@@ -8,6 +8,7 @@ admin password printed once, API usable with a CLI-made token, CLI revocation ho
 Uses SQLite in a temporary folder, or PostgreSQL when DATABASE_URL is set (a fresh database on that server).
 Usage: scripts/cli_smoke.py [path/to/rapport]
 """
+import csv
 import json
 import os
 import re
@@ -189,6 +190,7 @@ def main():
                           and summary.get("crowds refreshed") == "22" and summary.get("crowd entries / exits") == "0 / 0",
                           "recompute right after the demo changes nothing")
                     crowd_checks(target, demo_env)
+                    export_and_dedupe_checks(folder, target, demo_env)
                     result = run("recompute", "--as-of", "2099-01-01T00:00:00Z", *target, env=demo_env)
                     summary = figures(result.stdout)
                     check(result.returncode == 0 and summary.get("stage events") != "0"
@@ -273,6 +275,56 @@ def crowd_checks(target, env):
     summary = figures(result.stdout)
     check(result.returncode == 0 and summary.get("crowds refreshed") == "23" and summary.get("entries") == "0"
           and summary.get("exits") == "0", "crowds refresh right after changes nothing")
+
+
+def export_and_dedupe_checks(folder, target, env):
+    """`rapport export` of the demo business imports back, into an empty database, to the same customers (CSV and
+    JSON Lines); `rapport dedupe scan` lists pairs as JSON Lines with both numbers, external IDs and the score."""
+    def customers_csv(path):
+        with open(path, encoding="utf-8-sig", newline="") as file:
+            rows = list(csv.DictReader(file))
+        for row in rows:
+            for column in ["number", "created_at", "updated_at", "archived_at"]:
+                row.pop(column, None)
+        return rows
+
+    exported = os.path.join(folder, "export.csv")
+    result = run("export", "customers", "--output", exported, *target, env=env)
+    check(result.returncode == 0 and "300 customers written" in result.stdout, "export customers writes every customer")
+    original = customers_csv(exported)
+    for format, suffix in [("csv", "csv"), ("jsonl", "jsonl")]:
+        path = os.path.join(folder, f"export-{format}.{suffix}")
+        run("export", "customers", "--format", format, "--output", path, *target, env=env)
+        empty, empty_env, drop = fresh_target(folder, f"reimport-{format}", env)
+        try:
+            run("migrate", *empty, env=empty_env)
+            result = run("import", "customers", path, *empty, env=empty_env)
+            summary = figures(result.stdout)
+            check(result.returncode == 0 and summary.get("created") == "300" and summary.get("rejected") == "0",
+                  f"an exported {format} file imports into an empty database as 300 customers")
+            again = os.path.join(folder, f"again-{format}.csv")
+            run("export", "customers", "--output", again, *empty, env=empty_env)
+            check(customers_csv(again) == original, f"customers imported from {format} equal the exported ones")
+            result = run("import", "customers", again, *empty, env=empty_env)
+            check(figures(result.stdout).get("unchanged") == "300", "importing a database's own export changes nothing")
+        finally:
+            drop()
+    result = run("export", "events", "--format", "jsonl", "--filter", "tier = high", *target, env=env)
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    check(result.returncode == 0 and lines and all("seq" in line for line in lines), "export events as JSON Lines")
+    result = run("export", "orders", *target, env=env)
+    check(result.returncode != 0 and "kind" in result.stderr, "export refuses an unknown kind")
+
+    result = run("dedupe", "scan", "--format", "jsonl", *target, env=env)
+    pairs = [json.loads(line) for line in result.stdout.splitlines()]
+    check(result.returncode == 0 and all(pair["score"] >= 0.8 and pair["first"]["number"].startswith("C-")
+                                         and "external_ids" in pair["second"] for pair in pairs),
+          f"dedupe scan lists {len(pairs)} pairs as JSON Lines")
+    result = run("dedupe", "scan", *target, env=env)
+    check(result.returncode == 0 and figures(result.stdout).get("customers scanned") == "300"
+          and figures(result.stdout).get("new in the queue") == "0", "dedupe scan again adds nothing new")
+    result = run("dedupe", "scan", "--min-score", "0.2", *target, env=env)
+    check(result.returncode != 0 and "--min-score" in result.stderr, "dedupe scan refuses a bad --min-score")
 
 
 def import_checks(folder, env):

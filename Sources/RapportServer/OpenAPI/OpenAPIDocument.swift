@@ -298,13 +298,13 @@ enum OpenAPIDocument {
                     "mergeDuplicate", "Merge an open pair: the survivor takes the most recent value of each field, "
                         + "both records' contact points and tags, and the other's transactions and interactions; "
                         + "the other is archived", tag: "duplicates", parameters: [id, idempotencyKey],
-                    responses: ["200": ok("Merge")], errorStatuses: [401, 403, 404, 409]),
+                    responses: ["200": ok("Merge")], errorStatuses: [400, 401, 403, 404, 409, 422]),
             ],
             "/api/v1/duplicates/{id}/dismiss": [
                 "post": operation(
                     "dismissDuplicate", "Take an open pair off the queue as different customers; scans leave it so",
                     tag: "duplicates", parameters: [id, idempotencyKey],
-                    responses: ["200": ok("DuplicateCandidate")], errorStatuses: [401, 403, 404, 409]),
+                    responses: ["200": ok("DuplicateCandidate")], errorStatuses: [400, 401, 403, 404, 409, 422]),
             ],
             "/api/v1/merges/{id}": [
                 "get": operation("getMerge", "A merge and both customers as they are now", tag: "duplicates",
@@ -314,7 +314,7 @@ enum OpenAPIDocument {
                 "post": operation(
                     "undoMerge", "Put both customers back exactly as they were before the merge; refused (409) once "
                         + "either has changed since", tag: "duplicates", parameters: [id, idempotencyKey],
-                    responses: ["200": ok("Merge")], errorStatuses: [401, 403, 404, 409]),
+                    responses: ["200": ok("Merge")], errorStatuses: [400, 401, 403, 404, 409, 422]),
             ],
             "/api/v1/exports/{kind}": [
                 "get": operation(
