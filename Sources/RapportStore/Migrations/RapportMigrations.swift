@@ -19,5 +19,7 @@ public enum RapportMigrations {
         M0013_CreateCrowds(),
         M0014_CreateCustomerContacts(),
         M0015_CreateImports(),
+        // M0016 is taken by a migration on another branch.
+        M0017_CreateAuditLog(),
     ]
 }
