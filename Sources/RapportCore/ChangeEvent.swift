@@ -29,6 +29,9 @@ public struct EventKind: RawRepresentable, Hashable, Codable, Sendable {
     public static let archived = EventKind(rawValue: "archived")
     /// An archived customer was restored.
     public static let restored = EventKind(rawValue: "restored")
+    /// The customer's personal data was erased on a data-subject request (`CustomerErasure`): the record became a
+    /// tombstone and its past events lost their personal values. Carries no values.
+    public static let erased = EventKind(rawValue: "erased")
     /// The lifecycle stage changed by the rules; `new_value` holds the stage, the rule, the reason and the numbers.
     public static let stageChanged = EventKind(rawValue: "stage_changed")
     /// A person set the stage by hand; it holds until cleared.
@@ -109,7 +112,8 @@ public struct NewChangeEvent: Equatable, Sendable {
     }
 }
 
-/// A change event as stored: append-only, never updated or deleted.
+/// A change event as stored: append-only, never deleted, and updated only by an erasure, which removes personal
+/// values from a customer's events (`CustomerErasure.scrubbed`).
 public struct ChangeEvent: Equatable, Sendable {
     /// Global position in the change feed; strictly increasing in commit order.
     public let seq: Int64

@@ -62,6 +62,9 @@ public enum CustomerHistory {
                 archivedAt = event.occurredAt
             case .restored:
                 archivedAt = nil
+            case .erased:
+                // The events before it were rewritten to the tombstone's values already; it only dates the change.
+                break
             default:
                 continue
             }

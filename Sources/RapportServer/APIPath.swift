@@ -8,6 +8,8 @@ enum APIPath {
     static let customers: PathComponent = "customers"
     static let events: PathComponent = "events"
     static let restore: PathComponent = "restore"
+    static let export: PathComponent = "export"
+    static let erase: PathComponent = "erase"
     static let tokens: PathComponent = "tokens"
     static let users: PathComponent = "users"
     static let me: PathComponent = "me"

@@ -65,6 +65,8 @@ public enum ProblemType {
     public static let preconditionFailed = "/problems/precondition-failed"
     public static let conflict = "/problems/conflict"
     public static let idempotencyKeyReused = "/problems/idempotency-key-reused"
+    /// A stored `Idempotency-Key` response about a customer that has since been erased.
+    public static let erased = "/problems/erased"
 }
 
 extension Problem {

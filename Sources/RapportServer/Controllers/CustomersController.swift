@@ -3,7 +3,8 @@ import RapportCore
 import RapportStore
 import Vapor
 
-/// `/api/v1/customers`: create, read, change, archive, restore and list customers.
+/// `/api/v1/customers`: create, read, change, archive, restore and list customers; their history
+/// (`+History`) and data-subject export and erasure (`+DataSubject`).
 struct CustomersController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let customers = routes.grouped(APIPath.customers)
@@ -14,6 +15,8 @@ struct CustomersController: RouteCollection {
         customers.delete(APIPath.id, use: archive)
         customers.post(APIPath.id, APIPath.restore, use: restore)
         customers.get(APIPath.id, APIPath.events, use: events)
+        customers.get(APIPath.id, APIPath.export, use: export)
+        customers.post(APIPath.id, APIPath.erase, use: erase)
     }
 
     @Sendable func create(request: Request) async throws -> Response {

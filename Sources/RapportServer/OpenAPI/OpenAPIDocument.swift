@@ -100,7 +100,7 @@ enum OpenAPIDocument {
                     "createCustomer", "Create a customer", tag: "customers", parameters: [idempotencyKey],
                     body: body("CustomerInput"),
                     responses: ["201": ["description": "Created", "headers": created, "content": json("Customer")]],
-                    errorStatuses: [400, 401, 403, 409, 413, 415, 422]),
+                    errorStatuses: [400, 401, 403, 409, 410, 413, 415, 422]),
             ],
             "/api/v1/customers/{id}": [
                 "get": operation(
@@ -123,7 +123,29 @@ enum OpenAPIDocument {
                 "post": operation(
                     "restoreCustomer", "Restore an archived customer", tag: "customers",
                     parameters: [id, ifMatch, idempotencyKey], responses: ["200": ok("Customer", etag: true)],
-                    errorStatuses: [400, 401, 403, 404, 409, 412, 422]),
+                    errorStatuses: [400, 401, 403, 404, 409, 410, 412, 422]),
+            ],
+            "/api/v1/customers/{id}/export": [
+                "get": operation(
+                    "exportCustomer",
+                    "Everything held about a customer, as one JSON attachment (data-subject access; audit-logged)",
+                    tag: "customers", parameters: [id],
+                    responses: ["200": [
+                        "description": "The export, with `Content-Disposition: attachment; filename=customer-C-000123.json`",
+                        "headers": ["Content-Disposition": ["schema": ["type": "string"]]],
+                        "content": json("CustomerExport"),
+                    ]],
+                    errorStatuses: [401, 404]),
+            ],
+            "/api/v1/customers/{id}/erase": [
+                "post": operation(
+                    "eraseCustomer",
+                    "Erase a customer's personal data, keeping a tombstone and the aggregates (admin; audit-logged). "
+                        + "Erasing an erased customer again is a 200 that changes nothing left to erase.",
+                    tag: "customers", parameters: [id, ifMatch, idempotencyKey],
+                    body: body("EraseInput", required: false),
+                    responses: ["200": ok("Customer", "The tombstone", etag: true)],
+                    errorStatuses: [400, 401, 403, 404, 409, 410, 412, 413, 415, 422]),
             ],
             "/api/v1/customers/{id}/events": [
                 "get": operation(
@@ -172,7 +194,7 @@ enum OpenAPIDocument {
                     parameters: [idempotencyKey], body: body("TransactionInput"),
                     responses: ["201": ["description": "Created", "headers": ["Location": location],
                                         "content": json("Transaction")]],
-                    errorStatuses: [400, 401, 403, 409, 413, 415, 422]),
+                    errorStatuses: [400, 401, 403, 409, 410, 413, 415, 422]),
             ],
             "/api/v1/transactions/{id}": [
                 "get": operation("getTransaction", "A transaction", tag: "transactions", parameters: [id],
@@ -183,7 +205,7 @@ enum OpenAPIDocument {
                     "createInteraction", "Log a call, message or visit", tag: "interactions",
                     parameters: [idempotencyKey], body: body("InteractionInput"),
                     responses: ["201": ["description": "Created", "content": json("Interaction")]],
-                    errorStatuses: [400, 401, 403, 409, 413, 415, 422]),
+                    errorStatuses: [400, 401, 403, 409, 410, 413, 415, 422]),
             ],
             "/api/v1/products": [
                 "get": operation(
@@ -248,7 +270,7 @@ enum OpenAPIDocument {
                 "post": operation(
                     "previewCrowd", "How many customers a rule selects, and the first of them, without saving",
                     tag: "crowds", parameters: [idempotencyKey], body: body("CrowdPreviewInput"),
-                    responses: ["200": ok("CrowdPreview")], errorStatuses: [400, 401, 409, 413, 415, 422]),
+                    responses: ["200": ok("CrowdPreview")], errorStatuses: [400, 401, 409, 410, 413, 415, 422]),
             ],
             "/api/v1/crowds/{id}": [
                 "get": operation(
@@ -376,7 +398,10 @@ enum OpenAPIDocument {
                             "description": "The ETag you read; 412 when the resource has changed since.",
                             "schema": ["type": "string", "pattern": "^(\\*|(W/)?\"[0-9]+\")$"]],
                 "IdempotencyKey": ["name": "Idempotency-Key", "in": "header", "required": false,
-                                   "description": "Repeat a POST safely: the first response is replayed.",
+                                   "description": """
+                                       Repeat a POST safely: the first response is replayed (as a 410 once the \
+                                       customer it was about has been erased).
+                                       """,
                                    "schema": ["type": "string", "minLength": 1, "maxLength": 255]],
             ],
             "headers": ["ETag": ["description": "Version of the resource, for If-Match.", "schema": ["type": "string"]]],

@@ -216,9 +216,11 @@ enum OpenAPISchemas {
         ],
     ]
 
-    /// Every schema: the core bodies here, the lifecycle, analytics, crowd and duplicate ones beside.
+    /// Every schema: the core bodies here, the lifecycle, analytics, crowd, duplicate and data-subject ones beside.
     static let all: JSONValue = .object(
-        [base, lifecycle, analytics, crowds, duplicates].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } })
+        [base, lifecycle, analytics, crowds, duplicates, dataSubject].reduce(into: [:]) { all, part in
+            all.merge(part) { first, _ in first }
+        })
 
     private static let base: [String: JSONValue] = [
         "CustomerInput": customerFields(required: ["name"]),
@@ -270,11 +272,11 @@ enum OpenAPISchemas {
                     "type": "string",
                     "description": """
                         What happened, within the family; an open set. info: created, field_changed, archived, \
-                        restored. status: stage_changed, stage_overridden, stage_override_cleared. transaction: \
+                        restored, erased. status: stage_changed, stage_overridden, stage_override_cleared. transaction: \
                         purchase, refund. relationship: interaction.
                         """,
-                    "examples": ["created", "field_changed", "archived", "restored", "stage_changed", "stage_overridden",
-                                 "stage_override_cleared", "purchase", "refund", "interaction"],
+                    "examples": ["created", "field_changed", "archived", "restored", "erased", "stage_changed",
+                                 "stage_overridden", "stage_override_cleared", "purchase", "refund", "interaction"],
                 ],
                 "field": nullable("string"),
                 "old_value": ["description": "Any JSON value; null for none."],

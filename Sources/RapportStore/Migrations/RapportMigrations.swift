@@ -20,5 +20,6 @@ public enum RapportMigrations {
         M0014_CreateCustomerContacts(),
         M0015_CreateImports(),
         M0016_CreateDuplicates(),
+        M0017_CreateAuditLog(),
     ]
 }

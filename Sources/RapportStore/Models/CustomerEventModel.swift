@@ -2,7 +2,7 @@ import FluentKit
 import Foundation
 import RapportCore
 
-/// A row of `customer_events`. Only ever inserted.
+/// A row of `customer_events`. Inserted, and rewritten only by an erasure (`DataSubjectRepository.erase`).
 final class CustomerEventModel: Model, @unchecked Sendable {
     static let schema = "customer_events"
 
