@@ -271,6 +271,16 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         self.day = day
     }
 
+    /// A date from its parts; nil unless it is a day of the calendar (years 1 to 9999).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
+              day <= CalendarDate.daysIn(month: month, year: year)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     /// The day with this day number (days since 1970-01-01).
     public init(dayNumber: Int) {
         let (year, month, day) = CivilCalendar.date(ofDay: Int64(dayNumber))

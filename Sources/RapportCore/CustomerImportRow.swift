@@ -76,7 +76,7 @@ public struct CustomerImportRow: Sendable {
         var errors: [FieldError] = []
         for (index, column) in mapping.columns.enumerated() where index < record.count {
             let value = DelimitedTextWriter.unguardingFormula(
-                record[index].trimmingCharacters(in: .whitespacesAndNewlines))
+                TextNormalization.trimmed(record[index]))
             guard !value.isEmpty else { continue }
             let title = header[index]
             /// The cell as JSON of the expected type, or nil with the error recorded.
@@ -209,24 +209,24 @@ public struct CustomerImportRow: Sendable {
     /// The parts of a cell holding several values: separated by , ; / | 、 or their full-width forms.
     static func split(_ value: String) -> [String] {
         TextNormalization.halfWidth(value).split { ",;/|、".contains($0) }
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { TextNormalization.trimmed(String($0)) }.filter { !$0.isEmpty }
     }
 
     /// A day written as 2026-01-31, 2026/1/31, 2026.1.31, 2026年1月31日, 20260131 (a time after it ignored), or as
     /// a five-digit Excel day serial (days since 1899-12-30: 1927 to 2173).
     static func date(_ text: String) -> CalendarDate? {
         let value = TextNormalization.halfWidth(text).split(separator: " ").first.map(String.init) ?? ""
-        if value.count == 8, value.allSatisfy(\.isASCII), let _ = Int(value) {
-            return CalendarDate(parsing: "\(value.prefix(4))-\(value.dropFirst(4).prefix(2))-\(value.suffix(2))")
+        if value.count == 8, value.allSatisfy(\.isASCII), let number = Int(value) {
+            return CalendarDate(year: number / 10_000, month: number / 100 % 100, day: number % 100)
         }
         if value.count == 5, let serial = Int(value) {
             return CalendarDate(dayNumber: serial - 25_569)
         }
-        let parts = value.replacingOccurrences(of: "日", with: "").split { "-/.年月".contains($0) }
-        guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]),
-            let day = Int(parts[2])
+        let parts = value.split { "-/.年月日".contains($0) }
+        guard parts.count == 3, parts[0].count == 4, value.last.map({ $0.isNumber || $0 == "日" }) == true,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
         else { return nil }
-        return CalendarDate(parsing: String(format: "%04d-%02d-%02d", year, month, day))
+        return CalendarDate(year: year, month: month, day: day)
     }
 
     static func kind(_ value: String) -> CustomerKind? {

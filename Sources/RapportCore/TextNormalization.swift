@@ -19,6 +19,16 @@ public enum TextNormalization {
         return String(folded[first...last])
     }
 
+    /// The text without surrounding white space (as `Character.isWhitespace` has it: spaces, tabs, newlines, NBSP,
+    /// U+3000), and the same string, uncopied, when it has none — the common case for the cells of an import.
+    public static func trimmed(_ text: String) -> String {
+        guard let first = text.first, let last = text.last, first.isWhitespace || last.isWhitespace else { return text }
+        guard let start = text.firstIndex(where: { !$0.isWhitespace }),
+              let end = text.lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
+        return String(text[start...end])
+    }
+
     /// The half-width form of one scalar, or the scalar itself when it has none.
     private static func halfWidth(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
         switch scalar.value {
