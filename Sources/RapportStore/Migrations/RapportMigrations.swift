@@ -21,5 +21,6 @@ public enum RapportMigrations {
         M0015_CreateImports(),
         M0016_CreateDuplicates(),
         M0017_CreateAuditLog(),
+        M0018_CreateImportJobs(),
     ]
 }
