@@ -75,6 +75,11 @@ public enum AccessPolicy {
         principal.role == .admin || principal.role == .manager
     }
 
+    /// Whether `principal` may import files of customers: they create and change customers in bulk, whoever owns them.
+    public static func canImport(_ principal: Principal) -> Bool {
+        principal.role == .admin || principal.role == .manager
+    }
+
     /// Whether `principal` may manage users and every user's API tokens.
     public static func canAdminister(_ principal: Principal) -> Bool {
         principal.role == .admin

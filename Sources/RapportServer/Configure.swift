@@ -52,6 +52,9 @@ func routes(_ app: Application) throws {
     try api.register(collection: CrowdsController())
     try api.register(collection: DuplicatesController())
     try api.register(collection: ExportsController())
+    // Uploads stream to disk rather than being collected for an idempotency hash; the file's digest makes a
+    // repeated upload resume or find its import instead.
+    try app.grouped(APIPath.version).grouped(TokenAuthMiddleware()).register(collection: ImportsController())
 }
 
 /// Things `serve` does before it listens: the SQLite journal mode, migrations, and the first admin.

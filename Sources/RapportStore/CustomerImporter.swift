@@ -50,6 +50,11 @@ public struct ImportRun: Sendable {
 
     /// A dry run is no recorded run: it starts at the beginning and leaves no trace.
     public static let dryRun = ImportRun(id: UUID(), lastLine: 0, finished: false)
+
+    /// A dry run recorded as a preview job (`ImportJobRepository.startPreview`).
+    public static func preview(_ id: UUID) -> ImportRun {
+        ImportRun(id: id, lastLine: 0, finished: false)
+    }
 }
 
 /// Imports customers: each record matches an existing customer by its external ID in the source system, then by a

@@ -1,5 +1,6 @@
 import Foundation
 import RapportCore
+import RapportStore
 import Vapor
 
 /// The OpenAPI 3.1 document served at `/api/openapi.json`. A test fails when a registered route is missing here.
@@ -354,6 +355,36 @@ enum OpenAPIDocument {
                         "application/x-ndjson": ["schema": ["type": "string"]],
                     ]]],
                     errorStatuses: [400, 401, 404, 422]),
+            ],
+            "/api/v1/imports": [
+                "post": operation(
+                    "startImport", "Upload a customer file (CSV in UTF-8 or GB18030, or JSON Lines) and import it in "
+                        + "the background, or preview it with dry_run (admins, managers). The same file, mapping and "
+                        + "source again resumes an interrupted import or answers the finished one (200)", tag: "imports",
+                    body: ["required": true, "content": ["multipart/form-data": ["schema": OpenAPISchemas.ref("ImportUpload")]]],
+                    responses: [
+                        "202": ["description": "Started", "headers": ["Location": location], "content": json("ImportJob")],
+                        "200": ["description": "Imported to the end already", "headers": ["Location": location],
+                                "content": json("ImportJob")],
+                    ],
+                    errorStatuses: [400, 401, 403, 413, 415, 422]),
+                "get": operation("listImports", "Imports and previews, newest first (admins, managers)", tag: "imports",
+                                 parameters: [limit], responses: ["200": ok("ImportJobList")],
+                                 errorStatuses: [400, 401, 403]),
+            ],
+            "/api/v1/imports/{id}": [
+                "get": operation("getImport", "An import's status, progress and counts", tag: "imports",
+                                 parameters: [id], responses: ["200": ok("ImportJob")], errorStatuses: [401, 403, 404]),
+            ],
+            "/api/v1/imports/{id}/rows": [
+                "get": operation(
+                    "listImportRows", "An import's report by line: every row of a preview; the updates (with field "
+                        + "changes), rejected and flagged rows of a run", tag: "imports",
+                    parameters: [id, limit, cursor,
+                                 query("action", "Only rows with this outcome.",
+                                       schema: ["type": "string", "enum": .array(ImportOutcome.Action.allCases
+                                           .map { .string($0.rawValue) })])],
+                    responses: ["200": ok("ImportRowPage")], errorStatuses: [400, 401, 403, 404]),
             ],
             "/api/v1/me": [
                 "get": operation("me", "The user behind the token", tag: "users",

@@ -216,9 +216,10 @@ enum OpenAPISchemas {
         ],
     ]
 
-    /// Every schema: the core bodies here, the lifecycle, analytics, crowd, duplicate and data-subject ones beside.
+    /// Every schema: the core bodies here, the lifecycle, analytics, crowd, duplicate, data-subject and import ones
+    /// beside.
     static let all: JSONValue = .object(
-        [base, lifecycle, analytics, crowds, duplicates, dataSubject].reduce(into: [:]) { all, part in
+        [base, lifecycle, analytics, crowds, duplicates, dataSubject, imports].reduce(into: [:]) { all, part in
             all.merge(part) { first, _ in first }
         })
 
