@@ -131,6 +131,16 @@ struct RecordScanner {
         return true
     }
 
+    /// The record's text as far as it was kept (`rawLimit`), for reporting a record that cannot be read: decoded in
+    /// the file's encoding when its bytes are valid, else with replacement characters.
+    var rawText: String {
+        let rawCount = raw.last == .carriageReturn ? raw.count - 1 : raw.count
+        return raw.withUnsafeBufferPointer { bytes in
+            let kept = UnsafeBufferPointer(rebasing: bytes.prefix(rawCount))
+            return (gb18030 ? GB18030.decode(kept) : nil) ?? String(decoding: kept, as: UTF8.self)
+        }
+    }
+
     /// The record's text and values, or nil when its bytes are not valid in the encoding.
     func decoded() -> (raw: String, fields: [String])? {
         let decode = gb18030 ? GB18030.decode : { String(validating: $0, as: UTF8.self) }

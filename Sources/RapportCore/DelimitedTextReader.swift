@@ -34,11 +34,14 @@ public struct DelimitedTextError: Error, Equatable, Sendable, CustomStringConver
     public let line: Int?
     /// What is wrong, without the line number.
     public let message: String
+    /// The record as the file has it (as far as it was kept), for a report of rejected rows; empty for the file.
+    public let raw: String
 
     /// Creates an error.
-    public init(line: Int?, message: String) {
+    public init(line: Int?, message: String, raw: String = "") {
         self.line = line
         self.message = message
+        self.raw = raw
     }
 
     /// `line 7: 5 fields, the header has 4`, or the message alone when no line is concerned.
@@ -142,9 +145,23 @@ public struct DelimitedTextReader: Sequence, IteratorProtocol {
     }
 
     private mutating func readHeader() throws(DelimitedTextError) -> [String] {
-        guard try scanRecord() else { throw DelimitedTextError(line: nil, message: "the file is empty") }
+        // A header that cannot be read refuses the file as a whole: its errors carry no record.
+        func withoutRecord(_ error: DelimitedTextError) -> DelimitedTextError {
+            DelimitedTextError(line: error.line, message: error.message)
+        }
+        let scanned: Bool
+        do {
+            scanned = try scanRecord()
+        } catch {
+            throw withoutRecord(error)
+        }
+        guard scanned else { throw DelimitedTextError(line: nil, message: "the file is empty") }
         let line = scanner.recordLine
-        let names = try finishedRecord(width: nil).get().fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        let names: [String]
+        switch finishedRecord(width: nil) {
+        case .success(let record): names = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        case .failure(let error): throw withoutRecord(error)
+        }
         var columns: [String: Int] = [:]
         for (index, name) in names.enumerated() {
             guard !name.isEmpty else {
@@ -175,7 +192,8 @@ public struct DelimitedTextReader: Sequence, IteratorProtocol {
             if ended { return true }
         }
         guard scanner.state != .quoted else {
-            throw DelimitedTextError(line: scanner.recordLine, message: "a quoted field is not closed")
+            throw DelimitedTextError(line: scanner.recordLine, message: "a quoted field is not closed",
+                                     raw: scanner.rawText)
         }
         return scanner.endRecord()
     }
@@ -184,7 +202,7 @@ public struct DelimitedTextReader: Sequence, IteratorProtocol {
     private func finishedRecord(width: Int?) -> Result<DelimitedRecord, DelimitedTextError> {
         let line = scanner.recordLine
         func failure(_ message: String) -> Result<DelimitedRecord, DelimitedTextError> {
-            .failure(DelimitedTextError(line: line, message: message))
+            .failure(DelimitedTextError(line: line, message: message, raw: scanner.rawText))
         }
         if let field = scanner.longField {
             return failure("field \(field) is longer than \(Self.sizeText(maxFieldBytes))")

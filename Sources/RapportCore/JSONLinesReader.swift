@@ -140,7 +140,8 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
     /// The scanned line as an object or an error; nil for a blank line.
     private func finishedLine() -> Result<JSONLine, DelimitedTextError>? {
         func failure(_ message: String) -> Result<JSONLine, DelimitedTextError> {
-            .failure(DelimitedTextError(line: lineNumber, message: message))
+            .failure(DelimitedTextError(line: lineNumber, message: message,
+                                        raw: overflowed ? "" : String(decoding: buffer, as: UTF8.self)))
         }
         if overflowed {
             return hasContent ? failure("the line is longer than \(Self.sizeText(maxLineBytes))") : nil

@@ -82,7 +82,7 @@ public struct ImportFile {
     }
 
     private static func unreadable(_ error: DelimitedTextError) -> ImportRecord {
-        ImportRecord(line: error.line ?? 0, raw: "", parsed: .failure(
+        ImportRecord(line: error.line ?? 0, raw: error.raw, parsed: .failure(
             ValidationError(field: "row", code: "unreadable", message: error.message)))
     }
 

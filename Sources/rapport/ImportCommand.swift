@@ -284,7 +284,7 @@ private struct ImportRecords {
     }
 
     private static func unreadable(_ error: DelimitedTextError) -> ImportRecord {
-        ImportRecord(line: error.line ?? 0, raw: "", parsed: .failure(
+        ImportRecord(line: error.line ?? 0, raw: error.raw, parsed: .failure(
             RapportCore.ValidationError(field: "row", code: "unreadable", message: error.message)))
     }
 }

@@ -148,13 +148,23 @@ struct DelimitedTextReaderTests {
         ])
     }
 
+    @Test("a record that cannot be read keeps its text for the report of rejected rows")
+    func rejectedRecordText() throws {
+        var reader = try DelimitedTextReader(data: Data("姓名,手机\n甲,138,多余\r\n乙\n丙,139\n".utf8))
+        #expect(reader.next() == .failure(DelimitedTextError(line: 2, message: "3 fields, the header has 2",
+                                                             raw: "甲,138,多余")))
+        #expect(reader.next() == .failure(DelimitedTextError(line: 3, message: "1 field, the header has 2", raw: "乙")))
+        #expect((try? reader.next()?.get())?.raw == "丙,139")
+    }
+
     @Test("an unclosed quote swallows the rest of the file, which is reported, and the reading ends")
     func unclosedQuote() throws {
         #expect(try outcomes("a,b\n1,2\n\"3,4\n5,6\n") == [#"2 ["1", "2"]"#, "line 3: a quoted field is not closed"])
         let long = "a,b\n1,\"" + String(repeating: "x,y\n", count: 100_000)
         #expect(try outcomes(Array(long.utf8), maxFieldBytes: 1024) == ["line 2: a quoted field is not closed"])
         var reader = try DelimitedTextReader(data: Data("a\n\"".utf8))
-        #expect(reader.next() == .failure(DelimitedTextError(line: 2, message: "a quoted field is not closed")))
+        #expect(reader.next() == .failure(DelimitedTextError(line: 2, message: "a quoted field is not closed",
+                                                             raw: "\"")))
         #expect(reader.next() == nil)
     }
 
