@@ -318,34 +318,49 @@ extension CustomerImporter {
                             into outcomes: inout [ImportOutcome?]) async throws
         {
             guard !updates.isEmpty else { return }
-            var models: [UUID: CustomerModel] = [:]
+            // Most matches change nothing: their documents are read with plain SQL, and only the customers that do
+            // change are loaded as models (Fluent's reflective decoding cost more than the rest of the batch).
+            var stored: [UUID: (number: CustomerNumber, fields: CustomerFields)] = [:]
             for chunk in updates.map(\.id).chunked(into: 500) {
-                if sql.dialect.name == "postgresql" {
-                    try await sql.raw("SELECT id FROM customers WHERE id IN (\(binds: Array(chunk))) FOR UPDATE").run()
+                let lock = sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+                for row in try await sql.raw("""
+                    SELECT id, number, document FROM customers WHERE id IN (\(binds: Array(chunk)))\(unsafeRaw: lock)
+                    """).all()
+                {
+                    let number = CustomerNumber(try row.decode(column: "number", as: Int64.self))
+                    stored[try row.decode(column: "id", as: UUID.self)] = (
+                        number, try StoredCustomer.fields(of: try row.decode(column: "document", as: String.self),
+                                                          number: number))
                 }
+            }
+            var changed: [(index: Int, id: UUID, current: CustomerFields, merged: CustomerFields, events: [NewChangeEvent])] = []
+            for (index, id, fields, given) in updates {
+                guard let (number, current) = stored[id] else { throw StoreError.notFound }
+                let merged = current.merging(fields, given: given)
+                let events = CustomerHistory.changeEvents(customerID: id, from: current, to: merged, actor: actor,
+                                                          source: .import, at: now)
+                if events.isEmpty {
+                    outcomes[index] = ImportOutcome(line: records[index].line, action: .unchanged, number: number,
+                                                    changes: [], reasons: [])
+                } else {
+                    changed.append((index, id, current, merged, events))
+                }
+            }
+            guard !changed.isEmpty else { return }
+            var models: [UUID: CustomerModel] = [:]
+            for chunk in changed.map(\.id).chunked(into: 500) {
                 for model in try await CustomerModel.query(on: database).filter(\.$id ~~ Array(chunk)).all() {
                     models[model.id!] = model
                 }
             }
-            for (index, id, fields, given) in updates {
-                let line = records[index].line
+            for (index, id, current, merged, events) in changed {
                 guard let model = models[id] else { throw StoreError.notFound }
-                let current = try model.toStored(stats: .initial(createdAt: model.createdAt)).decoded().fields
-                let merged = current.merging(fields, given: given)
-                let events = CustomerHistory.changeEvents(customerID: id, from: current, to: merged, actor: actor,
-                                                          source: .import, at: now)
-                let number = CustomerNumber(model.number)
-                guard !events.isEmpty else {
-                    outcomes[index] = ImportOutcome(line: line, action: .unchanged, number: number, changes: [],
-                                                    reasons: [])
-                    continue
-                }
                 do {
                     _ = try await CustomerRepository.change(
                         model, from: current, to: merged, stats: try await CustomerStatsTable.load(id, on: database),
                         at: now, actor: actor, source: .import, decideCrowds: false, on: database)
                     outcomes[index] = ImportOutcome(
-                        line: line, action: .updated, number: number,
+                        line: records[index].line, action: .updated, number: CustomerNumber(model.number),
                         changes: events.map { ($0.field ?? "", $0.oldValue ?? .null, $0.newValue ?? .null) },
                         reasons: [])
                 } catch StoreError.invalid(let error) {

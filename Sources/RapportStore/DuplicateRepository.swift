@@ -71,12 +71,8 @@ public struct DuplicateRepository: Sendable {
         for row in rows {
             ids.append(try row.decode(column: "id", as: UUID.self))
             numbers.append(CustomerNumber(try row.decode(column: "number", as: Int64.self)))
-            let document = try row.decode(column: "document", as: String.self)
-            do {
-                fields.append(try JSONDecoder().decode(CustomerFields.self, from: Data(document.utf8)))
-            } catch {
-                throw StoreError.corrupt("customer \(numbers.last!) has an unreadable document: \(error)")
-            }
+            fields.append(try StoredCustomer.fields(of: try row.decode(column: "document", as: String.self),
+                                                    number: numbers[numbers.count - 1]))
         }
         let profiles = fields.map(DuplicateProfile.init)
         let candidates = DuplicateKeys.candidatePairs(keys: profiles.map { DuplicateKeys.keys(for: $0) })

@@ -44,14 +44,19 @@ public struct StoredCustomer: Equatable, Sendable {
     /// The domain value.
     /// - Throws: `StoreError.corrupt` when the stored document is not a customer document.
     public func decoded() throws -> Customer {
-        let fields: CustomerFields
-        do {
-            fields = try JSONDecoder().decode(CustomerFields.self, from: Data(document.utf8))
-        } catch {
-            throw StoreError.corrupt("customer \(number) has an unreadable document: \(error)")
-        }
+        let fields = try Self.fields(of: document, number: number)
         return Customer(
             id: id, number: number, fields: fields, createdAt: createdAt, updatedAt: updatedAt,
             archivedAt: archivedAt, version: version)
+    }
+
+    /// The fields of a stored document.
+    /// - Throws: `StoreError.corrupt` naming the customer when the document is not a customer document.
+    static func fields(of document: String, number: CustomerNumber) throws -> CustomerFields {
+        do {
+            return try JSONDecoder().decode(CustomerFields.self, from: Data(document.utf8))
+        } catch {
+            throw StoreError.corrupt("customer \(number) has an unreadable document: \(error)")
+        }
     }
 }
