@@ -34,11 +34,15 @@ public struct DelimitedTextError: Error, Equatable, Sendable, CustomStringConver
     public let line: Int?
     /// What is wrong, without the line number.
     public let message: String
+    /// The record as the file has it, when it could be read as text (a ragged row, a line that is not JSON): for
+    /// reports of rejected rows.
+    public let raw: String?
 
     /// Creates an error.
-    public init(line: Int?, message: String) {
+    public init(line: Int?, message: String, raw: String? = nil) {
         self.line = line
         self.message = message
+        self.raw = raw
     }
 
     /// `line 7: 5 fields, the header has 4`, or the message alone when no line is concerned.
@@ -190,7 +194,9 @@ public struct DelimitedTextReader: Sequence, IteratorProtocol {
             return failure("field \(field) is longer than \(Self.sizeText(maxFieldBytes))")
         }
         if let width, scanner.fieldCount != width {
-            return failure("\(scanner.fieldCount) field\(scanner.fieldCount == 1 ? "" : "s"), the header has \(width)")
+            let message = "\(scanner.fieldCount) field\(scanner.fieldCount == 1 ? "" : "s"), the header has \(width)"
+            return .failure(DelimitedTextError(line: line, message: message,
+                                               raw: scanner.overflowed ? nil : scanner.decoded()?.raw))
         }
         if scanner.overflowed {
             let limit = Self.sizeText(scanner.rawLimit)

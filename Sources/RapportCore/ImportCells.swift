@@ -120,14 +120,14 @@ public enum ImportCells {
         return (hour * 3600 + minute * 60 + second, fraction)
     }
 
-    /// The instant of a day and a time of day on the clocks of `zone`.
+    /// The instant of a day and a time of day on the clocks of `zone`: the wall-clock time less the zone's offset
+    /// then, found in two steps so a change of offset (summer time) between the guess and the answer is followed.
     private static func local(_ day: CalendarDate, seconds: Int, in zone: TimeZone) -> Date? {
         guard day.year >= 1900 else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let components = DateComponents(year: day.year, month: day.month, day: day.day, hour: seconds / 3600,
-                                        minute: seconds / 60 % 60, second: seconds % 60)
-        return calendar.date(from: components)
+        let wallClock = Double(day.dayNumber) * 86_400 + Double(seconds)
+        let guess = wallClock - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: wallClock)))
+        return Date(timeIntervalSince1970: wallClock
+            - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: guess))))
     }
 
     // MARK: - Money

@@ -134,12 +134,10 @@ public struct InteractionImporter: Sendable {
         var seen: Set<UUID> = []
         let touched = created.map(\.input.customerID).filter { seen.insert($0).inserted }
         let stats = try await CustomerStatsTable.load(touched, on: database)
-        let writer = CustomerStatsWriter(engine: engine)
-        for id in touched {
+        try await CustomerStatsWriter(engine: engine).refresh(try touched.map { id in
             guard let current = stats[id] else { throw StoreError.corrupt("customer \(id) has no stats row") }
-            _ = try await writer.refresh(id, from: current, scope: .interactions, now: now, actor: actor,
-                                         source: .import, on: database)
-        }
+            return (id, current)
+        }, scope: .interactions, now: now, actor: actor, source: .import, on: database)
         return outcomes
     }
 }

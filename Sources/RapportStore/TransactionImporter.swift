@@ -112,7 +112,7 @@ extension TransactionImporter {
                     if ledger.byID[transaction.id] == nil { ledger.add(transaction, source: nil) }
                 }
             }
-            var stats = try await CustomerStatsTable.load(Array(found.keys), on: database)
+            let stats = try await CustomerStatsTable.load(Array(found.keys), on: database)
             for (id, customerStats) in stats { ledger.spent[id] = customerStats.purchases.totalSpentMinor }
 
             var outcomes: [ImportOutcome] = []
@@ -135,14 +135,13 @@ extension TransactionImporter {
             try await TransactionRows.upsertProducts(from: stored.map(\.0), at: now, on: sql)
             try await EventLog.append(stored.map { TransactionRepository.event($0.0, actor: actor, source: .import) },
                                       recordedAt: now, on: database)
-            let writer = CustomerStatsWriter(engine: engine)
             var seen: Set<UUID> = []
-            let touched = stored.map(\.0.customerID).filter { seen.insert($0).inserted }
-            for id in touched {
+            let touched = try stored.map(\.0.customerID).filter { seen.insert($0).inserted }.map { id in
                 guard let current = stats[id] else { throw StoreError.corrupt("customer \(id) has no stats row") }
-                stats[id] = try await writer.refresh(id, from: current, scope: .purchases, now: now, actor: actor,
-                                                     source: .import, on: database)
+                return (id, current)
             }
+            try await CustomerStatsWriter(engine: engine).refresh(touched, scope: .purchases, now: now, actor: actor,
+                                                                  source: .import, on: database)
             return outcomes
         }
 

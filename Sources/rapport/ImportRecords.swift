@@ -29,9 +29,10 @@ enum ImportFiles {
             + zip(reader.header, mapping.columns).map { "\($0) → \($1)" }.joined(separator: ", ")
     }
 
-    /// A record that could not be read: its line and why.
-    static func unreadable(_ error: DelimitedTextError) -> (line: Int, error: RapportCore.ValidationError) {
-        (error.line ?? 0, RapportCore.ValidationError(field: "row", code: "unreadable", message: error.message))
+    /// A record that could not be read: its line, its text when it has one, and why.
+    static func unreadable(_ error: DelimitedTextError) -> (line: Int, raw: String, error: RapportCore.ValidationError) {
+        (error.line ?? 0, error.raw ?? "",
+         RapportCore.ValidationError(field: "row", code: "unreadable", message: error.message))
     }
 }
 
@@ -70,8 +71,8 @@ struct CustomerRecords: ImportRecordSource {
                     () throws(RapportCore.ValidationError) in try rows.parse(record.fields)
                 }, identity: rows.exportedIdentity(of: record.fields))
             case .failure(let error)?:
-                let (line, problem) = ImportFiles.unreadable(error)
-                return ImportRecord(line: line, raw: "", parsed: .failure(problem))
+                let (line, raw, problem) = ImportFiles.unreadable(error)
+                return ImportRecord(line: line, raw: raw, parsed: .failure(problem))
             }
         }
         guard let (reader, documents) = lines else { return nil }
@@ -89,8 +90,8 @@ struct CustomerRecords: ImportRecordSource {
                 () throws(RapportCore.ValidationError) in try documents.parse(line.value)
             }, identity: identity)
         case .failure(let error)?:
-            let (line, problem) = ImportFiles.unreadable(error)
-            return ImportRecord(line: line, raw: "", parsed: .failure(problem))
+            let (line, raw, problem) = ImportFiles.unreadable(error)
+            return ImportRecord(line: line, raw: raw, parsed: .failure(problem))
         }
     }
 }
@@ -141,8 +142,8 @@ struct TransactionRecords: ImportRecordSource {
                     row = TransactionOrders.Row(line: record.line, raw: record.raw,
                                                 order: rows.orderNumber(of: record.fields), parsed: parsed)
                 case .failure(let error)?:
-                    let (line, problem) = ImportFiles.unreadable(error)
-                    row = TransactionOrders.Row(line: line, raw: "", order: nil, parsed: .failure(problem))
+                    let (line, raw, problem) = ImportFiles.unreadable(error)
+                    row = TransactionOrders.Row(line: line, raw: raw, order: nil, parsed: .failure(problem))
                 }
                 if let order = orders.add(row) { return item(order) }
             }
@@ -156,8 +157,8 @@ struct TransactionRecords: ImportRecordSource {
             let parsed = Result { () throws(RapportCore.ValidationError) in try documents.parse(line.value) }
             return item(rows: [(line.line, line.raw)], parsed)
         case .failure(let error)?:
-            let (line, problem) = ImportFiles.unreadable(error)
-            return item(rows: [(line, "")], .failure(problem))
+            let (line, raw, problem) = ImportFiles.unreadable(error)
+            return item(rows: [(line, raw)], .failure(problem))
         }
     }
 
@@ -169,8 +170,9 @@ struct TransactionRecords: ImportRecordSource {
                                _ parsed: Result<TransactionImport, RapportCore.ValidationError>)
         -> ImportItem<TransactionImport>
     {
-        let occurrence = (try? parsed.get()).map { occurrences.next($0.fingerprint) } ?? 1
-        return ImportItem(rows: rows, parsed: parsed, occurrence: occurrence)
+        // Only a transaction without an order number is known by its content and occurrence.
+        let occurrence = (try? parsed.get()).map { $0.input.externalID == nil ? occurrences.next($0.fingerprint) : 1 }
+        return ImportItem(rows: rows, parsed: parsed, occurrence: occurrence ?? 1)
     }
 }
 
@@ -217,8 +219,8 @@ struct InteractionRecords: ImportRecordSource {
                 rows = [(record.line, record.raw)]
                 parsed = Result { () throws(RapportCore.ValidationError) in try reading.parse(record.fields) }
             case .failure(let error)?:
-                let (line, problem) = ImportFiles.unreadable(error)
-                (rows, parsed) = ([(line, "")], .failure(problem))
+                let (line, raw, problem) = ImportFiles.unreadable(error)
+                (rows, parsed) = ([(line, raw)], .failure(problem))
             }
         } else if let (reader, documents) = lines {
             var reader = reader
@@ -229,13 +231,16 @@ struct InteractionRecords: ImportRecordSource {
                 rows = [(line.line, line.raw)]
                 parsed = Result { () throws(RapportCore.ValidationError) in try documents.parse(line.value) }
             case .failure(let error)?:
-                let (line, problem) = ImportFiles.unreadable(error)
-                (rows, parsed) = ([(line, "")], .failure(problem))
+                let (line, raw, problem) = ImportFiles.unreadable(error)
+                (rows, parsed) = ([(line, raw)], .failure(problem))
             }
         } else {
             return nil
         }
-        let occurrence = (try? parsed.get()).map { occurrences.next($0.fingerprint) } ?? 1
-        return ImportItem(rows: rows, parsed: parsed, occurrence: occurrence)
+        // Only an interaction without an ID of its own is known by its content and occurrence.
+        let occurrence = (try? parsed.get()).map { interaction in
+            interaction.id == nil && interaction.externalID == nil ? occurrences.next(interaction.fingerprint) : 1
+        }
+        return ImportItem(rows: rows, parsed: parsed, occurrence: occurrence ?? 1)
     }
 }
