@@ -24,22 +24,23 @@ public struct InteractionImporter: Sendable {
 
     /// Decides what each item does and, unless `dryRun`, writes it, with the run's progress, in one transaction.
     /// `source` is the import's source system; `titles` gives the file's column titles of the document's members.
+    /// A dry run (`dryRun` not nil) writes nothing and remembers what it would have written for its next batches.
     public func importBatch(_ items: [ImportItem<InteractionImport>], run: ImportRun, source: String,
-                            titles: [String: String] = [:], dryRun: Bool) async throws -> [ImportOutcome]
+                            titles: [String: String] = [:], dryRun: ImportDryRun?) async throws -> [ImportOutcome]
     {
         let now = store.clock.now()
         let actor = Actor(kind: .import, id: run.id)
         let engine = self.engine
-        return try await ImportJournal(store).commit(run, lastLine: items.last?.rows.last?.line, dryRun: dryRun) {
-            database in
+        return try await ImportJournal(store).commit(run, lastLine: items.last?.rows.last?.line,
+                                                     dryRun: dryRun != nil) { database in
             try await Self.apply(items, source: source, titles: titles, engine: engine, now: now, actor: actor,
-                                 on: database)
+                                 dryRun: dryRun, on: database)
         }
     }
 
     private static func apply(
         _ items: [ImportItem<InteractionImport>], source: String, titles: [String: String], engine: LifecycleEngine,
-        now: Date, actor: Actor, on database: any Database
+        now: Date, actor: Actor, dryRun: ImportDryRun?, on database: any Database
     ) async throws -> [ImportOutcome] {
         let sql = database as! any SQLDatabase
         let resolver = CustomerResolver(source: source, sql: sql)
@@ -62,6 +63,9 @@ public struct InteractionImporter: Sendable {
                 let interaction = try InteractionRows.decode(row)
                 known[interaction.id] = interaction
             }
+        }
+        for id in ids.compactMap({ $0 }) where known[id] == nil {
+            known[id] = dryRun?.interaction(id)
         }
         let userIDs = Set(items.compactMap { try? $0.parsed.get().input.userID })
         var users: Set<UUID> = []
@@ -128,6 +132,11 @@ public struct InteractionImporter: Sendable {
                                           reasons: [], detail: detail))
         }
         guard !created.isEmpty else { return outcomes }
+        if let dryRun {
+            // Every row is decided; writing would only be rolled back.
+            dryRun.remember(created)
+            return outcomes
+        }
         try await InteractionRows.insert(created, on: sql)
         try await EventLog.append(created.map { InteractionRepository.event($0, actor: actor, source: .import) },
                                   recordedAt: now, on: database)

@@ -26,16 +26,17 @@ public struct TransactionImporter: Sendable {
     /// Decides what each item does and, unless `dryRun`, writes it, with the run's progress, in one transaction.
     /// `source` is the import's source system, the key of the external IDs that rows name customers by.
     /// `titles` gives the file's column titles of the document's members (`external_id` → 订单号), for messages.
+    /// A dry run (`dryRun` not nil) writes nothing and remembers what it would have written for its next batches.
     public func importBatch(_ items: [ImportItem<TransactionImport>], run: ImportRun, source: String,
-                            titles: [String: String] = [:], dryRun: Bool) async throws -> [ImportOutcome]
+                            titles: [String: String] = [:], dryRun: ImportDryRun?) async throws -> [ImportOutcome]
     {
         let now = store.clock.now()
         let actor = Actor(kind: .import, id: run.id)
         let engine = self.engine
-        return try await ImportJournal(store).commit(run, lastLine: items.last?.rows.last?.line, dryRun: dryRun) {
-            database in
-            try await Batch(source: source, database: database, engine: engine, now: now, actor: actor, titles: titles)
-                .apply(items)
+        return try await ImportJournal(store).commit(run, lastLine: items.last?.rows.last?.line,
+                                                     dryRun: dryRun != nil) { database in
+            try await Batch(source: source, database: database, engine: engine, now: now, actor: actor, titles: titles,
+                            dryRun: dryRun).apply(items)
         }
     }
 }
@@ -49,6 +50,7 @@ extension TransactionImporter {
         let actor: Actor
         /// The file's column titles of the document's members, for messages.
         let titles: [String: String]
+        let dryRun: ImportDryRun?
 
         private var sql: any SQLDatabase { database as! any SQLDatabase }
 
@@ -60,8 +62,11 @@ extension TransactionImporter {
             var refunded: [UUID: Int64] = [:]
             /// Each customer's net spending, with this batch's transactions.
             var spent: [UUID: Int64] = [:]
+            /// What this batch adds to `refunded` (of purchases it does not record) and `spent`.
+            var refundedMore: [UUID: Int64] = [:]
+            var spentMore: [UUID: Int64] = [:]
 
-            static func key(_ source: String, _ order: String) -> String { source + "\u{1}" + order }
+            static func key(_ source: String, _ order: String) -> String { ImportDryRun.key(source: source, order: order) }
 
             /// Adds a transaction; with its source system, also by its order number.
             mutating func add(_ transaction: Transaction, source: String?) {
@@ -112,8 +117,20 @@ extension TransactionImporter {
                     if ledger.byID[transaction.id] == nil { ledger.add(transaction, source: nil) }
                 }
             }
+            if let dryRun {
+                for (system, externalIDs) in wanted {
+                    for order in externalIDs where ledger.byOrder[Ledger.key(system, order)] == nil {
+                        if let transaction = dryRun.transaction(source: system, order: order) {
+                            ledger.add(transaction, source: system)
+                        }
+                    }
+                }
+                for id in ledger.refunded.keys { ledger.refunded[id, default: 0] += dryRun.refundedMore(id) }
+            }
             let stats = try await CustomerStatsTable.load(Array(found.keys), on: database)
-            for (id, customerStats) in stats { ledger.spent[id] = customerStats.purchases.totalSpentMinor }
+            for (id, customerStats) in stats {
+                ledger.spent[id] = customerStats.purchases.totalSpentMinor + (dryRun?.spentMore(id) ?? 0)
+            }
 
             var outcomes: [ImportOutcome] = []
             var created: [(Transaction, source: String)] = []
@@ -123,8 +140,15 @@ extension TransactionImporter {
             }
             guard !created.isEmpty else { return outcomes }
             let stored = created.map { ($0.0.withRefunded(ledger.refunded[$0.0.id] ?? 0), $0.source) }
-            try await TransactionRows.insert(stored, on: sql)
             let createdIDs = Set(created.map(\.0.id))
+            if let dryRun {
+                // The ledger decided every row; writing would only be rolled back, and could not refer to the rows
+                // that earlier batches of the dry run remember but did not keep.
+                dryRun.remember(stored, refunded: ledger.refundedMore.filter { !createdIDs.contains($0.key) },
+                                spent: ledger.spentMore)
+                return outcomes
+            }
+            try await TransactionRows.insert(stored, on: sql)
             for (id, refunded) in ledger.refunded where !createdIDs.contains(id) {
                 guard let before = ledger.byID[id]?.refundedMinor, refunded != before else { continue }
                 try await sql.raw("""
@@ -220,8 +244,13 @@ extension TransactionImporter {
             let recorded = Transaction(input, id: TimeOrderedID.make(at: now), recordedAt: now)
             created.append((recorded, customer.source))
             ledger.add(recorded, source: customer.source)
-            ledger.spent[customer.id, default: 0] += input.kind == .purchase ? input.amountMinor : -input.amountMinor
-            if let purchase = input.refundOf { ledger.refunded[purchase, default: 0] += input.amountMinor }
+            let spending = input.kind == .purchase ? input.amountMinor : -input.amountMinor
+            ledger.spent[customer.id, default: 0] += spending
+            ledger.spentMore[customer.id, default: 0] += spending
+            if let purchase = input.refundOf {
+                ledger.refunded[purchase, default: 0] += input.amountMinor
+                ledger.refundedMore[purchase, default: 0] += input.amountMinor
+            }
             return ImportOutcome(line: item.line, action: .created, number: customer.number, changes: [], reasons: [],
                                  detail: detail)
         }

@@ -149,10 +149,11 @@ struct ImportTransactionsCommand: AsyncParsableCommand {
         let records = try await TransactionRecords(importing, zone: time.zone, baseCurrency: settings.baseCurrency,
                                                    phoneRegion: settings.phoneRegion)
         let (source, titles) = (importing.source, records.titles)
+        let dryRun = importing.dryRun ? ImportDryRun() : nil
         try await ImportLoop(kind: .transactions, options: importing, actions: [.created, .unchanged, .rejected])
             .run(records, settings: settings) { store, engine in
                 let importer = TransactionImporter(store, engine: engine)
-                return { items, run, dryRun in
+                return { items, run, _ in
                     try await importer.importBatch(items, run: run, source: source, titles: titles, dryRun: dryRun)
                 }
             }
@@ -183,10 +184,11 @@ struct ImportInteractionsCommand: AsyncParsableCommand {
         let settings = try CommandSettings.resolve(options.flags)
         let records = try await InteractionRecords(importing, zone: time.zone, phoneRegion: settings.phoneRegion)
         let (source, titles) = (importing.source, records.titles)
+        let dryRun = importing.dryRun ? ImportDryRun() : nil
         try await ImportLoop(kind: .interactions, options: importing, actions: [.created, .unchanged, .rejected])
             .run(records, settings: settings) { store, engine in
                 let importer = InteractionImporter(store, engine: engine)
-                return { items, run, dryRun in
+                return { items, run, _ in
                     try await importer.importBatch(items, run: run, source: source, titles: titles, dryRun: dryRun)
                 }
             }

@@ -43,7 +43,7 @@ struct InteractionImporterTests {
             #expect(items.map(\.occurrence) == [1, 1, 2, 1, 1, 1, 1])
             let expected: [ImportOutcome.Action] = [.created, .created, .created, .created, .rejected, .rejected,
                                                     .rejected]
-            let planned = try await importer.importBatch(items, run: .dryRun, source: "erp", dryRun: true)
+            let planned = try await importer.importBatch(items, run: .dryRun, source: "erp", dryRun: ImportDryRun())
             #expect(planned.map(\.action) == expected)
             #expect(planned[4].reasons == ["customer_id: no customer has the external ID E-9 in erp"])
             #expect(planned[5].reasons == ["user_id: no user has this ID"])
@@ -51,7 +51,7 @@ struct InteractionImporterTests {
 
             let run = try await ImportJournal(store).begin(.interactions, fileName: "i.csv", digest: "i1",
                                                            source: "erp")
-            let done = try await importer.importBatch(items, run: run, source: "erp", dryRun: false)
+            let done = try await importer.importBatch(items, run: run, source: "erp", dryRun: nil)
             #expect(done.map(\.action) == expected)
             #expect(try await CustomerImporterTests.count("interactions", store) == 4)
             let sql = store.database as! any SQLDatabase
@@ -69,14 +69,14 @@ struct InteractionImporterTests {
             })
 
             let before = try await CustomerImporterTests.count("customer_events", store)
-            let again = try await importer.importBatch(items, run: run, source: "erp", dryRun: false)
+            let again = try await importer.importBatch(items, run: run, source: "erp", dryRun: nil)
             #expect(again.map(\.action) == [.unchanged, .unchanged, .unchanged, .unchanged, .rejected, .rejected,
                                             .rejected])
             #expect(try await CustomerImporterTests.count("customer_events", store) == before)
 
             let changed = try await importer.importBatch(Self.items([["external_id": "CALL-1", "subject": "改了"]]),
                                                          run: run, source: "erp", titles: ["external_id": "记录编号"],
-                                                         dryRun: false)
+                                                         dryRun: nil)
             #expect(changed.map(\.action) == [.rejected])
             #expect(changed[0].reasons.first?.hasPrefix("记录编号: interaction") == true)
         }
@@ -97,7 +97,7 @@ struct InteractionImporterTests {
             let run = try await ImportJournal(store).begin(.interactions, fileName: "e.jsonl", digest: "e1",
                                                            source: "erp")
             let outcome = try await importer.importBatch(Self.items([exported]), run: run, source: "erp",
-                                                         dryRun: false)
+                                                         dryRun: nil)
             #expect(outcome.map(\.action) == [.unchanged])
             #expect(try await CustomerImporterTests.count("interactions", store) == 1)
         }

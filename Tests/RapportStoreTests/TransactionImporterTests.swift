@@ -68,7 +68,7 @@ struct TransactionImporterTests {
             let expected: [ImportOutcome.Action] = [.created, .created, .created, .rejected, .rejected, .rejected,
                                                     .rejected, .unchanged, .rejected, .rejected]
             let events = try await Self.count("customer_events", store)
-            let planned = try await importer.importBatch(items, run: .dryRun, source: "erp", dryRun: true)
+            let planned = try await importer.importBatch(items, run: .dryRun, source: "erp", dryRun: ImportDryRun())
             #expect(planned.map(\.action) == expected)
             #expect(planned[3].reasons == ["customer_id: no customer has the external ID E-9 in erp"])
             #expect(planned[4].reasons.first?.contains("ambiguous") == true)
@@ -79,7 +79,7 @@ struct TransactionImporterTests {
             #expect(try await Self.count("customer_events", store) == events)
 
             let run = try await ImportJournal(store).begin(.transactions, fileName: "t.csv", digest: "t1", source: "erp")
-            let done = try await importer.importBatch(items, run: run, source: "erp", dryRun: false)
+            let done = try await importer.importBatch(items, run: run, source: "erp", dryRun: nil)
             #expect(done.map(\.action) == expected)
             #expect(done[0].number == planned[0].number && done[0].detail == "purchase O-1 ¥100.00")
             #expect(try await Self.count("transactions", store) == 3)
@@ -109,7 +109,7 @@ struct TransactionImporterTests {
             let before = try await Self.count("customer_events", store)
             let again = try await ImportJournal(store).begin(.transactions, fileName: "t2.csv", digest: "t2",
                                                              source: "erp")
-            let second = try await importer.importBatch(items, run: again, source: "erp", dryRun: false)
+            let second = try await importer.importBatch(items, run: again, source: "erp", dryRun: nil)
             #expect(second.map(\.action) == [.unchanged, .unchanged, .unchanged, .rejected, .rejected, .rejected,
                                              .rejected, .unchanged, .rejected, .rejected])
             #expect(try await Self.count("customer_events", store) == before)
@@ -126,8 +126,8 @@ struct TransactionImporterTests {
             #expect(items.map(\.occurrence) == [1, 2, 1])
             let run = try await ImportJournal(store).begin(.transactions, fileName: "i.csv", digest: "i1", source: "erp")
             // Split across batches, as a resumed run would take them.
-            let first = try await importer.importBatch(Array(items.prefix(1)), run: run, source: "erp", dryRun: false)
-            let rest = try await importer.importBatch(Array(items.dropFirst()), run: run, source: "erp", dryRun: false)
+            let first = try await importer.importBatch(Array(items.prefix(1)), run: run, source: "erp", dryRun: nil)
+            let rest = try await importer.importBatch(Array(items.dropFirst()), run: run, source: "erp", dryRun: nil)
             #expect((first + rest).map(\.action) == [.created, .created, .created])
             let sql = store.database as! any SQLDatabase
             let orders = try await sql.raw("SELECT external_id FROM transactions").all()
@@ -136,7 +136,7 @@ struct TransactionImporterTests {
             let resumed = try await ImportJournal(store).begin(.transactions, fileName: "i.csv", digest: "i1",
                                                                source: "erp")
             #expect(resumed.id == run.id && resumed.lastLine == 4)
-            let again = try await importer.importBatch(items, run: resumed, source: "erp", dryRun: false)
+            let again = try await importer.importBatch(items, run: resumed, source: "erp", dryRun: nil)
             #expect(again.map(\.action) == [.unchanged, .unchanged, .unchanged])
         }
     }
@@ -157,7 +157,7 @@ struct TransactionImporterTests {
             ])
             let run = try await ImportJournal(store).begin(.transactions, fileName: "r.csv", digest: "r1", source: "erp")
             let outcomes = try await importer.importBatch(items, run: run, source: "erp", titles: ["amount_minor": "金额"],
-                                                          dryRun: false)
+                                                          dryRun: nil)
             #expect(outcomes.map(\.action) == [.created, .created, .rejected, .rejected])
             #expect(outcomes[2].reasons.first?.hasPrefix("金额: the refund of 2000 exceeds") == true)
             #expect(outcomes[3].reasons.first?.contains("cannot precede the purchase") == true)
@@ -165,6 +165,32 @@ struct TransactionImporterTests {
                 .raw("SELECT refunded_minor FROM transactions WHERE external_id = 'O-7'").first()?
                 .decode(column: "refunded_minor", as: Int64.self)
             #expect(refunded == 4_000)
+        }
+    }
+
+    @Test("a dry run's later batches see what its earlier ones would have written")
+    func dryRunAcrossBatches() async throws {
+        try await StoreHarness.run { store, _ in
+            _ = try await Self.customers(store)
+            let importer = TransactionImporter(store, engine: LifecycleEngine())
+            let items = Self.items([
+                ["external_id": "O-1", "amount_minor": 5_000],
+                ["external_id": "R-1", "kind": "refund", "refund_of": "O-1", "amount_minor": 4_000,
+                 "occurred_at": "2026-02-01T10:00:00+08:00"],
+                ["external_id": "R-2", "kind": "refund", "refund_of": "O-1", "amount_minor": 2_000,
+                 "occurred_at": "2026-02-01T10:00:00+08:00"],
+                ["external_id": "R-3", "kind": "refund", "amount_minor": 1_001],
+                ["external_id": "O-1", "amount_minor": 5_000],
+            ])
+            let dryRun = ImportDryRun()
+            var outcomes: [ImportOutcome] = []
+            for item in items {
+                outcomes += try await importer.importBatch([item], run: .dryRun, source: "erp", dryRun: dryRun)
+            }
+            #expect(outcomes.map(\.action) == [.created, .created, .rejected, .rejected, .unchanged])
+            #expect(outcomes[2].reasons.first?.contains("left to refund of the purchase, 1000") == true)
+            #expect(outcomes[3].reasons.first?.contains("net spending, 1000") == true)
+            #expect(try await Self.count("transactions", store) == 0)
         }
     }
 }
