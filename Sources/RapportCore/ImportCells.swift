@@ -6,6 +6,7 @@ import Foundation
 public enum ImportCells {
     /// Why a cell cannot be read: a message naming the value and what was expected.
     public struct Problem: Error, Equatable, Sendable {
+        /// What is wrong, naming the value.
         public let message: String
 
         /// Creates a problem.
@@ -51,12 +52,12 @@ public enum ImportCells {
     /// when there is no time), or an Excel serial with a fraction of a day (`46053.5868`) in `zone`.
     public static func instant(_ text: String, in zone: TimeZone) -> Date? {
         let value = TextNormalization.clean(text)
-        if value.contains("T") || value.contains("t"), let date = RFC3339.parse(value) { return date }
+        if value.contains("T"), let date = RFC3339.parse(value) { return date }
         var dayPart = value, timePart = ""
         if let dayMark = value.firstIndex(of: "日") {
             dayPart = String(value[...dayMark])
             timePart = String(value[value.index(after: dayMark)...])
-        } else if let separator = value.firstIndex(where: { $0 == " " || $0 == "T" || $0 == "t" }) {
+        } else if let separator = value.firstIndex(where: { $0 == " " || $0 == "T" }) {
             dayPart = String(value[..<separator])
             timePart = String(value[value.index(after: separator)...])
         }
@@ -135,7 +136,9 @@ public enum ImportCells {
     /// An amount of money read from a cell: minor units (negative when the cell is), and the currency the cell names,
     /// if it names one.
     public struct Money: Equatable, Sendable {
+        /// The amount in minor units of its currency.
         public let minor: Int64
+        /// The ISO 4217 code the cell names, if any.
         public let currency: String?
     }
 

@@ -45,6 +45,7 @@ public struct InteractionImport: Equatable, Sendable {
 /// is: `id`, Rapport's ID (a UUID, as an export writes it; any other value is taken as `external_id`), and
 /// `external_id`, its ID in the import's source system. `recorded_at` is accepted and ignored.
 public struct InteractionImportDocument: Sendable {
+    /// The region of phone numbers without a country code.
     public let defaultPhoneRegion: String
     let parser = InteractionParser()
 

@@ -32,8 +32,10 @@ public enum InteractionColumn: String, ImportColumn, CaseIterable {
         self.init(rawValue: text)
     }
 
+    /// Several columns may give e-mail addresses or phone numbers, or be ignored.
     public var takesSeveral: Bool { self == .ignore || self == .email || self == .phone }
 
+    /// The targets `--map` accepts, for messages.
     public static var targets: String { allCases.map(\.rawValue).joined(separator: ", ") }
 
     /// An interaction file needs its customer, its time, its channel, and a subject or notes.
@@ -99,8 +101,11 @@ public enum InteractionColumn: String, ImportColumn, CaseIterable {
 /// times in `zone`, durations such as `5分30秒` or `05:30`, ratings as stars. A row without a subject takes the first
 /// line of its notes (up to 60 characters); a file without a direction column is outbound.
 public struct InteractionImportRow: Sendable {
+    /// The file's column titles.
     public let header: [String]
+    /// Where each column goes.
     public let mapping: ImportMapping<InteractionColumn>
+    /// The document reader every row goes through.
     public let reader: InteractionImportDocument
     /// Where times without an offset are read.
     public let zone: TimeZone
@@ -133,7 +138,8 @@ public struct InteractionImportRow: Sendable {
         var emails: [JSONValue] = [], phones: [JSONValue] = []
         var errors: [FieldError] = []
         for (index, column) in mapping.columns.enumerated() where index < record.count {
-            let value = DelimitedTextWriter.unguardingFormula(record[index].trimmingCharacters(in: .whitespacesAndNewlines))
+            let value = DelimitedTextWriter.unguardingFormula(
+                record[index].trimmingCharacters(in: .whitespacesAndNewlines))
             guard !value.isEmpty, column != .ignore else { continue }
             let title = header[index]
             func fail(_ code: String, _ message: String) {

@@ -159,8 +159,8 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
             return .failure(DelimitedTextError(line: lineNumber, message: "not valid JSON", raw: raw))
         }
         guard case .object = value else {
-            return .failure(DelimitedTextError(line: lineNumber, message: "expected a JSON object, got \(value.typeName)",
-                                               raw: raw))
+            let message = "expected a JSON object, got \(value.typeName)"
+            return .failure(DelimitedTextError(line: lineNumber, message: message, raw: raw))
         }
         return .success(JSONLine(line: lineNumber, raw: raw, value: value))
     }

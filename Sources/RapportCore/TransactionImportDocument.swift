@@ -49,7 +49,9 @@ public struct TransactionImport: Equatable, Sendable {
 /// `refund_of` may be the purchase's ID or its order number. `external_id` may be a whole number. The members the
 /// server sets (`id`, `recorded_at`, `refunded_minor`) are accepted and ignored, so an export imports back.
 public struct TransactionImportDocument: Sendable {
+    /// The API's parser, for the deployment's base currency.
     public let parser: TransactionParser
+    /// The region of phone numbers without a country code.
     public let defaultPhoneRegion: String
 
     /// Members of an exported transaction that an import cannot set.

@@ -33,8 +33,10 @@ public enum TransactionColumn: String, ImportColumn, CaseIterable {
         self.init(rawValue: text)
     }
 
+    /// Several columns may give e-mail addresses or phone numbers, or be ignored.
     public var takesSeveral: Bool { self == .ignore || self == .email || self == .phone }
 
+    /// The targets `--map` accepts, for messages.
     public static var targets: String { allCases.map(\.rawValue).joined(separator: ", ") }
 
     /// A transaction file needs its customer, its time and its amount (or lines to add up).
@@ -116,8 +118,11 @@ enum ImportReferenceColumns {
 /// as `2件`. A row with a product (code or name) is one line: its unit price, when missing, is its amount divided
 /// by its quantity (1 unless given), and its amount, when missing, the line's total.
 public struct TransactionImportRow: Sendable {
+    /// The file's column titles.
     public let header: [String]
+    /// Where each column goes.
     public let mapping: ImportMapping<TransactionColumn>
+    /// The document reader every row goes through.
     public let reader: TransactionImportDocument
     /// Where times without an offset are read.
     public let zone: TimeZone
@@ -161,7 +166,8 @@ public struct TransactionImportRow: Sendable {
         var amount: ImportCells.Money?, unitPrice: Int64?, quantity: Int64?, currency: String?
         let base = reader.parser.baseCurrency
         for (index, column) in mapping.columns.enumerated() where index < record.count {
-            let value = DelimitedTextWriter.unguardingFormula(record[index].trimmingCharacters(in: .whitespacesAndNewlines))
+            let value = DelimitedTextWriter.unguardingFormula(
+                record[index].trimmingCharacters(in: .whitespacesAndNewlines))
             guard !value.isEmpty, column != .ignore else { continue }
             let title = header[index]
             func fail(_ code: String, _ message: String) {
@@ -189,7 +195,11 @@ public struct TransactionImportRow: Sendable {
                     fail("invalid_time", "'\(value)' is not a date or time (\(ImportCells.instantFormats))")
                 }
             case .amount:
-                do { amount = try ImportCells.money(value, baseCurrency: base) } catch { fail("invalid_amount", error.message) }
+                do {
+                    amount = try ImportCells.money(value, baseCurrency: base)
+                } catch {
+                    fail("invalid_amount", error.message)
+                }
             case .amountMinor:
                 if let minor = Int64(value) {
                     amount = ImportCells.Money(minor: minor, currency: nil)

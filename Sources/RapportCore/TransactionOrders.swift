@@ -11,10 +11,13 @@ import Foundation
 public struct TransactionOrders: Sendable {
     /// One row as read.
     public struct Row: Sendable {
+        /// The line it starts on.
         public let line: Int
+        /// Its text as the file has it.
         public let raw: String
         /// Its order number, if it has one, even when the rest of the row is wrong.
         public let order: String?
+        /// The transaction it describes alone, or why it cannot be read.
         public let parsed: Result<TransactionImport, ValidationError>
 
         /// Creates a row.
@@ -28,7 +31,9 @@ public struct TransactionOrders: Sendable {
 
     /// One transaction: the rows it was read from, and what they make together.
     public struct Order: Sendable {
+        /// Each row's line and text.
         public let rows: [(line: Int, raw: String)]
+        /// The transaction the rows make, or why they make none.
         public let parsed: Result<TransactionImport, ValidationError>
     }
 

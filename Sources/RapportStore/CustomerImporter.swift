@@ -55,7 +55,8 @@ public struct CustomerImporter: Sendable {
     {
         let now = store.clock.now()
         let actor = Actor(kind: .import, id: run.id)
-        return try await ImportJournal(store).commit(run, lastLine: records.last?.line, dryRun: dryRun) { database in
+        let lastLine = records.map(\.line).max()
+        return try await ImportJournal(store).commit(run, lastLine: lastLine, dryRun: dryRun) { database in
             try await Batch(source: source, database: database, engine: engine).apply(records, at: now, actor: actor)
         }
     }

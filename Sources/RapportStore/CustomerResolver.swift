@@ -35,8 +35,8 @@ struct CustomerResolver {
         }
         var numbers = Set(given.filter { $0.id == nil && $0.externalID == nil }.compactMap(\.number?.value))
         numbers.formUnion(external.filter { holders[$0] == nil }.compactMap { CustomerNumber(parsing: $0)?.value })
-        let byNumber = Dictionary(
-            try await customers(where: "number", in: Array(numbers)).values.map { ($0.number, $0) }) { first, _ in first }
+        let numbered = try await customers(where: "number", in: Array(numbers)).values
+        let byNumber = Dictionary(numbered.map { ($0.number, $0) }) { first, _ in first }
         let contactOnly = given.filter { $0.id == nil && $0.externalID == nil && $0.number == nil }
         let emails = try await CustomerContacts.holders(of: contactOnly.flatMap(\.emails), kind: .email, on: sql)
         let phones = try await CustomerContacts.holders(of: contactOnly.flatMap(\.phones), kind: .phone, on: sql)
@@ -91,7 +91,9 @@ struct CustomerResolver {
     func lock(_ ids: Set<UUID>) async throws {
         guard sql.dialect.name == "postgresql", !ids.isEmpty else { return }
         for chunk in ids.sorted(by: { $0.uuidString < $1.uuidString }).chunked(into: 500) {
-            try await sql.raw("SELECT id FROM customers WHERE id IN (\(binds: Array(chunk))) ORDER BY id FOR UPDATE").run()
+            try await sql.raw("""
+                SELECT id FROM customers WHERE id IN (\(binds: Array(chunk))) ORDER BY id FOR UPDATE
+                """).run()
         }
     }
 

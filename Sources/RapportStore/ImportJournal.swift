@@ -63,8 +63,11 @@ public struct ImportRun: Sendable {
 /// One record of a transaction or interaction file: the rows it was read from (an order may span several), what
 /// they say, and how many identical records came before it in the file, plus one (`ImportOccurrences`).
 public struct ImportItem<Parsed: Sendable>: Sendable {
+    /// Each row's line and text as the file has it.
     public let rows: [(line: Int, raw: String)]
+    /// What the rows say, or why they cannot be imported.
     public let parsed: Result<Parsed, ValidationError>
+    /// 1 for the first record with its fingerprint, 2 for the next identical one, …
     public let occurrence: Int
 
     /// Creates an item.
@@ -127,8 +130,9 @@ public struct ImportJournal: Sendable {
         }
     }
 
-    /// Runs `work` — which decides and writes a batch whose last record ends on `lastLine` — in one transaction
-    /// with the run's progress. A dry run writes as a real run would and then rolls its transaction back: every
+    /// Runs `work` — which decides and writes a batch whose records end by `lastLine` (a problem with the file rather
+    /// than a line is line 0, so it is the greatest line, not the last record's) — in one transaction with the run's
+    /// progress. A dry run writes as a real run would and then rolls its transaction back: every
     /// record sees what the ones before it would have made, and nothing stays.
     func commit(_ run: ImportRun, lastLine: Int?, dryRun: Bool,
                 _ work: @escaping @Sendable (any Database) async throws -> [ImportOutcome]) async throws

@@ -31,7 +31,7 @@ public struct InteractionImporter: Sendable {
         let now = store.clock.now()
         let actor = Actor(kind: .import, id: run.id)
         let engine = self.engine
-        return try await ImportJournal(store).commit(run, lastLine: items.last?.rows.last?.line,
+        return try await ImportJournal(store).commit(run, lastLine: items.flatMap(\.rows).map(\.line).max(),
                                                      dryRun: dryRun != nil) { database in
             try await Self.apply(items, source: source, titles: titles, engine: engine, now: now, actor: actor,
                                  dryRun: dryRun, on: database)
@@ -89,7 +89,8 @@ public struct InteractionImporter: Sendable {
             guard case .success(let customer)? = customer, let id else {
                 let error: ValidationError = switch customer {
                 case .failure(let error)?: error
-                default: ValidationError(field: "customer", code: "unknown_customer", message: "the customer is not known")
+                default:
+                    ValidationError(field: "customer", code: "unknown_customer", message: "the customer is not known")
                 }
                 outcomes.append(.rejected(line: item.line, error, titles: titles))
                 continue

@@ -88,7 +88,8 @@ enum InteractionRows {
                 AND occurred_at <= \(bind: cutoff) GROUP BY customer_id, channel
                 """).all()
             {
-                guard let channel = InteractionChannel(rawValue: try row.decode(column: "channel", as: String.self)) else {
+                let text = try row.decode(column: "channel", as: String.self)
+                guard let channel = InteractionChannel(rawValue: text) else {
                     throw StoreError.corrupt("interactions hold an unknown channel")
                 }
                 let id = try row.decode(column: "customer_id", as: UUID.self)

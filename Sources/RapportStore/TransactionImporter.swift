@@ -33,7 +33,7 @@ public struct TransactionImporter: Sendable {
         let now = store.clock.now()
         let actor = Actor(kind: .import, id: run.id)
         let engine = self.engine
-        return try await ImportJournal(store).commit(run, lastLine: items.last?.rows.last?.line,
+        return try await ImportJournal(store).commit(run, lastLine: items.flatMap(\.rows).map(\.line).max(),
                                                      dryRun: dryRun != nil) { database in
             try await Batch(source: source, database: database, engine: engine, now: now, actor: actor, titles: titles,
                             dryRun: dryRun).apply(items)
@@ -66,7 +66,9 @@ extension TransactionImporter {
             var refundedMore: [UUID: Int64] = [:]
             var spentMore: [UUID: Int64] = [:]
 
-            static func key(_ source: String, _ order: String) -> String { ImportDryRun.key(source: source, order: order) }
+            static func key(_ source: String, _ order: String) -> String {
+                ImportDryRun.key(source: source, order: order)
+            }
 
             /// Adds a transaction; with its source system, also by its order number.
             mutating func add(_ transaction: Transaction, source: String?) {
@@ -103,7 +105,8 @@ extension TransactionImporter {
             for (system, externalIDs) in wanted {
                 for chunk in externalIDs.sorted().chunked(into: 500) {
                     for row in try await sql.select().columns(TransactionRows.columns.map { SQLColumn($0) })
-                        .from("transactions").where("source", .equal, system).where("external_id", .in, Array(chunk)).all()
+                        .from("transactions").where("source", .equal, system)
+                        .where("external_id", .in, Array(chunk)).all()
                     {
                         ledger.add(try TransactionRows.decode(row), source: system)
                     }
@@ -216,8 +219,8 @@ extension TransactionImporter {
                 let whose = known.customerID == customer.id ? "with other values (\(Self.differences(known, same)))"
                     : "for another customer"
                 return reject("external_id", "conflict",
-                              "order \(order) is already recorded \(whose) as transaction \(UUIDText.format(known.id)); "
-                                  + "an import does not change recorded transactions")
+                              "order \(order) is already recorded \(whose) as transaction "
+                                  + "\(UUIDText.format(known.id)); an import does not change recorded transactions")
             }
             if input.kind == .refund {
                 if input.refundOf != nil || transaction.refundOfOrder != nil {

@@ -62,7 +62,9 @@ struct ImportLoop {
                         + "nothing to do")
                     return
                 }
-                if run.lastLine > 0 { Terminal.emit("resuming import \(UUIDText.format(run.id)) after line \(run.lastLine)") }
+                if run.lastLine > 0 {
+                    Terminal.emit("resuming import \(UUIDText.format(run.id)) after line \(run.lastLine)")
+                }
             }
             Terminal.emit(records.description)
             let started = Date()
@@ -131,7 +133,8 @@ struct ImportLoop {
         let detail = outcome.detail.map { " \($0)" } ?? ""
         switch outcome.action {
         case .created: return "line \(outcome.line): create\(detail)\(outcome.detail == nil ? "" : " for" + number)"
-        case .unchanged: return "line \(outcome.line): unchanged\(detail)\(outcome.detail == nil ? number : " of" + number)"
+        case .unchanged:
+            return "line \(outcome.line): unchanged\(detail)\(outcome.detail == nil ? number : " of" + number)"
         case .updated:
             return "line \(outcome.line): update\(number) " + outcome.changes.map { change in
                 "\(change.field) \(change.old.encodedText()) → \(change.new.encodedText())"

@@ -24,13 +24,17 @@ enum ImportFiles {
     }
 
     /// How a delimited file is read: encoding, delimiter and where each column goes.
-    static func describe<Column: ImportColumn>(_ reader: DelimitedTextReader, _ mapping: ImportMapping<Column>) -> String {
+    static func describe<Column: ImportColumn>(_ reader: DelimitedTextReader, _ mapping: ImportMapping<Column>)
+        -> String
+    {
         "\(reader.encoding.name), '\(reader.delimiter == "\t" ? "\\t" : String(reader.delimiter))'-separated; columns: "
             + zip(reader.header, mapping.columns).map { "\($0) → \($1)" }.joined(separator: ", ")
     }
 
     /// A record that could not be read: its line, its text when it has one, and why.
-    static func unreadable(_ error: DelimitedTextError) -> (line: Int, raw: String, error: RapportCore.ValidationError) {
+    static func unreadable(_ error: DelimitedTextError)
+        -> (line: Int, raw: String, error: RapportCore.ValidationError)
+    {
         (error.line ?? 0, error.raw ?? "",
          RapportCore.ValidationError(field: "row", code: "unreadable", message: error.message))
     }

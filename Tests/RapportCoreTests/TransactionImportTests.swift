@@ -100,7 +100,8 @@ struct TransactionImportTests {
         var result: [TransactionOrders.Order] = []
         for (index, cells) in cells.enumerated() {
             let record = record(cells)
-            let row = TransactionOrders.Row(line: index + 2, raw: "row \(index + 2)", order: reader.orderNumber(of: record),
+            let row = TransactionOrders.Row(line: index + 2, raw: "row \(index + 2)",
+                                            order: reader.orderNumber(of: record),
                                             parsed: Result { () throws(ValidationError) in try reader.parse(record) })
             if let order = orders.add(row) { result.append(order) }
         }

@@ -26,7 +26,7 @@ struct InteractionImporterTests {
         }
     }
 
-    @Test("a dry run writes nothing; identical calls stay two; the same rows again write nothing; a changed row is refused")
+    @Test("a dry run writes nothing; identical calls stay two; the same rows again write nothing; changed rows are refused")
     func dryRunThenIdempotent() async throws {
         try await StoreHarness.run { store, _ in
             let ids = try await TransactionImporterTests.customers(store)

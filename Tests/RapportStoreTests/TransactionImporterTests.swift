@@ -78,7 +78,8 @@ struct TransactionImporterTests {
             #expect(try await Self.count("transactions", store) == 0)
             #expect(try await Self.count("customer_events", store) == events)
 
-            let run = try await ImportJournal(store).begin(.transactions, fileName: "t.csv", digest: "t1", source: "erp")
+            let run = try await ImportJournal(store).begin(.transactions, fileName: "t.csv", digest: "t1",
+                                                           source: "erp")
             let done = try await importer.importBatch(items, run: run, source: "erp", dryRun: nil)
             #expect(done.map(\.action) == expected)
             #expect(done[0].number == planned[0].number && done[0].detail == "purchase O-1 ¥100.00")
@@ -124,7 +125,8 @@ struct TransactionImporterTests {
             let importer = TransactionImporter(store, engine: LifecycleEngine())
             let items = Self.items([[:], [:], ["amount_minor": 20_000]])
             #expect(items.map(\.occurrence) == [1, 2, 1])
-            let run = try await ImportJournal(store).begin(.transactions, fileName: "i.csv", digest: "i1", source: "erp")
+            let run = try await ImportJournal(store).begin(.transactions, fileName: "i.csv", digest: "i1",
+                                                           source: "erp")
             // Split across batches, as a resumed run would take them.
             let first = try await importer.importBatch(Array(items.prefix(1)), run: run, source: "erp", dryRun: nil)
             let rest = try await importer.importBatch(Array(items.dropFirst()), run: run, source: "erp", dryRun: nil)
@@ -155,9 +157,10 @@ struct TransactionImporterTests {
                 ["external_id": "R-9", "kind": "refund", "refund_of": "O-7", "amount_minor": 500,
                  "occurred_at": "2026-01-01T10:00:00+08:00"],
             ])
-            let run = try await ImportJournal(store).begin(.transactions, fileName: "r.csv", digest: "r1", source: "erp")
-            let outcomes = try await importer.importBatch(items, run: run, source: "erp", titles: ["amount_minor": "金额"],
-                                                          dryRun: nil)
+            let run = try await ImportJournal(store).begin(.transactions, fileName: "r.csv", digest: "r1",
+                                                           source: "erp")
+            let outcomes = try await importer.importBatch(items, run: run, source: "erp",
+                                                          titles: ["amount_minor": "金额"], dryRun: nil)
             #expect(outcomes.map(\.action) == [.created, .created, .rejected, .rejected])
             #expect(outcomes[2].reasons.first?.hasPrefix("金额: the refund of 2000 exceeds") == true)
             #expect(outcomes[3].reasons.first?.contains("cannot precede the purchase") == true)
