@@ -210,6 +210,7 @@ def main():
 
         analytics_checks(folder)
         import_checks(folder, env)
+        activity_import_checks(folder, env)
 
         # Fuzz every operation from the OpenAPI document: no 500s, and every response matches the document.
         if shutil.which("schemathesis"):
@@ -411,6 +412,196 @@ def import_checks(folder, env):
               "import --map naming an unknown column is refused")
     finally:
         drop()
+
+
+def activity_import_checks(folder, env):
+    """`rapport import transactions|interactions`: a GB18030 file whose orders span rows, a dry run, bad rows reported
+    with their line and content, a re-run that writes nothing, a run killed with SIGKILL and run again ending exactly
+    as one clean run, and a database's own exports (CSV and JSON Lines) importing back unchanged."""
+    customers_path = os.path.join(folder, "activity-customers.csv")
+    with open(customers_path, "w", encoding="utf-8") as file:
+        file.write("姓名,手机,客户编号\n" + "".join(f"客户{i},1{3900000000 + i * 7:010d},E-{i}\n" for i in range(300)))
+
+    header = ["订单号", "客户编号", "类型", "下单时间", "实付金额", "商品编码", "商品名称", "数量", "原订单号", "备注"]
+    records, lines, created = [header], 1, 0
+    for i in range(2400):
+        month, day, hour, minute = 1 + i % 12, 1 + i % 28, 8 + i % 12, i % 60
+        when = [f"2025-{month:02d}-{day:02d} {hour:02d}:{minute:02d}", f"2025/{month}/{day} {hour}:{minute:02d}:05",
+                f"2025年{month}月{day}日"][i % 3]
+        amount = f"¥{(i * 37) % 5000 + 1:,}.50"
+        if i % 40 == 39 and i >= 300:
+            records.append([f"R-{i}", f"E-{i % 300}", "退款", "2025-12-31 23:00", "1.00", "", "", "", f"O-{i - 300}", ""])
+        elif i % 10 == 0:
+            records.append([f"O-{i}", f"E-{i % 300}", "购买", when, "¥20", "TEA-1", "龙井", "2", "", "两件"])
+            records.append([f"O-{i}", f"E-{i % 300}", "购买", when, amount, f"SKU-{i % 7}", f"商品{i % 7}", "1", "", ""])
+        else:
+            records.append([f"O-{i}", f"E-{i % 300}", "", when, amount, "", "", "", "", ""])
+        created += 1
+    bad_start = len(records) + 1
+    records += [
+        ["O-X1", "E-999", "", "2025-03-01", "100", "", "", "", "", ""],
+        ["O-X2", "E-1", "", "2025-03-01", "1.234,50", "", "", "", "", ""],
+        ["O-X3", "E-1", "", "昨天", "100", "", "", "", "", ""],
+        ["O-X4", "E-1", "2025-03-01"],
+        ["R-X5", "E-2", "退款", "2025-12-31", "99999", "", "", "", "O-302", ""],
+        ["", "E-5", "", "2025-04-01 10:00", "88", "", "", "", "", "同一天两笔"],
+        ["", "E-5", "", "2025-04-01 10:00", "88", "", "", "", "", "同一天两笔"],
+    ]
+    created += 2
+    import io
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(records)
+    transactions_path = os.path.join(folder, "transactions.csv")
+    with open(transactions_path, "wb") as file:
+        file.write((text.getvalue() + 'O-X6,E-1,,2025-03-01,"100\n').encode("gb18030"))
+
+    interactions_path = os.path.join(folder, "interactions.csv")
+    channels = ["电话", "微信", "拜访", "邮件", "短信", "面谈"]
+    durations = ["330", "05:30", "5分30秒", "1小时5分", "", "90s"]
+    with open(interactions_path, "w", encoding="utf-8-sig") as file:
+        file.write("客户编号,手机,渠道,方向,时间,主题,备注,时长,评分\n")
+        for i in range(1500):
+            customer = f"E-{i % 300},," if i % 4 else f",1{3900000000 + (i % 300) * 7:010d},"
+            file.write(f"{customer}{channels[i % 6]},{['呼出', '呼入'][i % 2]},2025/{1 + i % 12}/{1 + i % 28} "
+                       f"{9 + i % 9}:{i % 60:02d},回访 {i % 17},第{i % 5}次沟通,{durations[i % 6]},{1 + i % 5}\n")
+        file.write("E-1,,电话,呼出,2025/5/5 10:00,回访,,,\nE-1,,电话,呼出,2025/5/5 10:00,回访,,,\n")
+        file.write("E-1,,飞鸽,呼出,2025/5/5 10:00,回访,,,\n")
+
+    def snapshot(target, env):
+        transactions = sorted(
+            (number, "import-…" if (order or "").startswith("import-") else order, *rest)
+            for number, order, *rest in query(target, env, """
+                SELECT c.number, t.external_id, t.kind, t.amount_minor, t.refunded_minor, t.occurred_at, t.lines,
+                r.external_id FROM transactions t JOIN customers c ON c.id = t.customer_id
+                LEFT JOIN transactions r ON r.id = t.refund_of"""))
+        interactions = query(target, env, """
+            SELECT c.number, i.channel, i.direction, i.occurred_at, i.subject, i.notes, i.duration_seconds, i.quality
+            FROM interactions i JOIN customers c ON c.id = i.customer_id ORDER BY 1, 2, 3, 4, 5, 6, 7, 8""")
+        events = query(target, env, "SELECT kind, COUNT(*) FROM customer_events GROUP BY kind ORDER BY kind")
+        activity = query(target, env, """
+            SELECT c.number, e.kind, e.occurred_at FROM customer_events e JOIN customers c ON c.id = e.customer_id
+            WHERE e.family IN ('transaction', 'relationship') ORDER BY 1, 2, 3""")
+        stats = query(target, env, """
+            SELECT c.number, s.stage, s.orders_count, s.total_spent_minor, s.purchase_days, s.last_interaction_at
+            FROM customer_stats s JOIN customers c ON c.number = s.number ORDER BY 1""")
+        return transactions, interactions, events, activity, stats
+
+    def killed_run(kind, path, target, env, extra):
+        process = subprocess.Popen([BINARY, "import", kind, path, "--source", "erp", "--allow-rejects", "--batch", "50",
+                                    *extra, *target], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 120
+        while time.time() < deadline and process.poll() is None:
+            try:
+                progress = query(target, env, f"SELECT last_line FROM imports WHERE kind = '{kind}'")
+            except Exception:  # the table may be locked or not there yet
+                progress = []
+            if progress and int(progress[0][0]) >= 400:
+                break
+            time.sleep(0.05)
+        process.kill()
+        process.wait()
+
+    clean, clean_env, drop_clean = fresh_target(folder, "activity-clean", env)
+    killed, killed_env, drop_killed = fresh_target(folder, "activity-killed", env)
+    try:
+        for target, target_env in [(clean, clean_env), (killed, killed_env)]:
+            run("import", "customers", customers_path, "--source", "erp", *target, env=target_env)
+
+        result = run("import", "transactions", transactions_path, "--source", "erp", "--dry-run", *clean, env=clean_env)
+        check(result.returncode == 2 and "GB18030" in result.stdout and "订单号 → external_id" in result.stdout
+              and f"line {bad_start}: rejected: 客户编号: no customer has the external ID E-999 in erp" in result.stdout
+              and f"| would be created | {created} |" in result.stdout
+              and query(clean, clean_env, "SELECT COUNT(*) FROM transactions") == [("0",)],
+              "import transactions --dry-run prints what each row would do and writes nothing")
+        with open(transactions_path + ".rejected.csv", encoding="utf-8") as file:
+            report = {int(row["line"]): row for row in csv.DictReader(file)}
+        check(set(report) == set(range(bad_start, bad_start + 5)) | {bad_start + 7}
+              and report[bad_start + 1]["row"] == 'O-X2,E-1,,2025-03-01,"1.234,50",,,,,'
+              and report[bad_start + 1]["reason"].startswith("实付金额: '1.234,50' is not an amount")
+              and report[bad_start + 2]["reason"].startswith("下单时间: '昨天' is not a date")
+              and report[bad_start + 3]["row"] == "O-X4,E-1,2025-03-01"
+              and "3 fields, the header has 10" in report[bad_start + 3]["reason"]
+              and "exceeds what is left to refund" in report[bad_start + 4]["reason"]
+              and "not closed" in report[bad_start + 7]["reason"],
+              "rejected transactions go to the report with their line, content and reason")
+        result = run("import", "transactions", transactions_path, "--source", "erp", "--allow-rejects", *clean,
+                     env=clean_env)
+        summary = figures(result.stdout)
+        check(result.returncode == 0 and summary.get("created") == str(created) and summary.get("rejected") == "6",
+              f"import transactions records {created} transactions from a GB18030 file and rejects 6")
+        result = run("import", "interactions", interactions_path, "--source", "erp", "--allow-rejects", *clean,
+                     env=clean_env)
+        summary = figures(result.stdout)
+        check(result.returncode == 0 and summary.get("created") == "1502" and summary.get("rejected") == "1",
+              "import interactions logs every call and visit, two identical calls as two")
+        expected = snapshot(clean, clean_env)
+        for kind, path in [("transactions", transactions_path), ("interactions", interactions_path)]:
+            result = run("import", kind, path, "--source", "erp", "--allow-rejects", *clean, env=clean_env)
+            check(result.returncode == 0 and "imported to the end already" in result.stdout
+                  and snapshot(clean, clean_env) == expected, f"importing the same {kind} file again writes nothing")
+            copy = path + ".copy.csv"
+            shutil.copyfile(path, copy)
+            with open(copy, "ab") as file:
+                file.write(b"\n")
+            result = run("import", kind, copy, "--source", "erp", "--allow-rejects", *clean, env=clean_env)
+            check(result.returncode == 0 and figures(result.stdout).get("created") == "0"
+                  and snapshot(clean, clean_env) == expected, f"a copy of the {kind} file imports as unchanged rows")
+
+        # Killed mid-way (SIGKILL, no chance to clean up), then run again: the same state as one clean run.
+        for kind, path in [("transactions", transactions_path), ("interactions", interactions_path)]:
+            killed_run(kind, path, killed, killed_env, [])
+            partial = int(query(killed, killed_env, f"SELECT COUNT(*) FROM {kind}")[0][0])
+            check(0 < partial < (created if kind == "transactions" else 1502),
+                  f"the killed {kind} import stopped part-way ({partial})")
+            result = run("import", kind, path, "--source", "erp", "--allow-rejects", *killed, env=killed_env)
+            check(result.returncode == 0 and "resuming import" in result.stdout, f"the {kind} import resumes after a kill")
+        check(snapshot(killed, killed_env) == expected, "killed and resumed imports end exactly as clean ones")
+
+        for kind in ["transactions", "interactions"]:
+            for format in ["csv", "jsonl"]:
+                exported = os.path.join(folder, f"exported-{kind}.{format}")
+                run("export", kind, "--format", format, "--output", exported, *clean, env=clean_env)
+                result = run("import", kind, exported, "--source", "erp", *clean, env=clean_env)
+                summary = figures(result.stdout)
+                check(result.returncode == 0 and summary.get("created") == "0" and summary.get("rejected") == "0"
+                      and int(summary.get("unchanged", "0")) > 1000 and snapshot(clean, clean_env) == expected,
+                      f"a database's own {kind} export ({format}) imports back unchanged")
+
+        target, target_env, drop = fresh_target(folder, "activity-bad", env)
+        try:
+            run("import", "customers", customers_path, "--source", "erp", *target, env=target_env)
+            big = os.path.join(folder, "big-field.csv")
+            with open(big, "w", encoding="utf-8") as file:
+                file.write("订单号,客户编号,日期,金额,备注\nO-1,E-1,2025-01-02,10,ok\n")
+                file.write("O-2,E-1,2025-01-02,10," + "长" * ((10 << 20) // 3) + "\nO-3,E-1,2025-01-02,10,ok\n")
+            result = run("import", "transactions", big, "--source", "erp", *target, env=target_env)
+            summary = figures(result.stdout)
+            check(result.returncode == 2 and summary.get("created") == "2" and summary.get("rejected") == "1",
+                  "a 10 MB field rejects its row only")
+            for name, content, needle, what in [
+                ("empty.csv", b"", "empty", "an empty file"),
+                ("binary.csv", bytes(range(256)) * 40, "not a text file", "binary garbage"),
+                ("header.csv", "订单号,客户编号,日期,金额\n".encode(), None, "a header-only file"),
+                ("nocustomer.csv", "订单号,日期,金额\nO-1,2025-01-02,10\n".encode(), "no column names the customer",
+                 "a file without a customer column"),
+            ]:
+                bad = os.path.join(folder, name)
+                with open(bad, "wb") as file:
+                    file.write(content)
+                result = run("import", "transactions", bad, "--source", "erp", *target, env=target_env)
+                if needle is None:
+                    check(result.returncode == 0 and figures(result.stdout).get("rows read") == "0",
+                          f"import transactions reads {what} as no rows")
+                else:
+                    check(result.returncode != 0 and needle in result.stderr, f"import transactions refuses {what}")
+            result = run("import", "interactions", interactions_path, "--timezone", "Mars/Olympus", *target,
+                         env=target_env)
+            check(result.returncode != 0 and "--timezone" in result.stderr, "import refuses an unknown --timezone")
+        finally:
+            drop()
+    finally:
+        drop_clean()
+        drop_killed()
 
 
 def analytics_checks(folder):

@@ -148,7 +148,7 @@ public struct CustomerExportRow: Sendable {
     /// `a; b` when import splits it back into `values`, and does not take it for a JSON array; nil otherwise.
     private static func plainList(_ values: [String]) -> String? {
         let text = values.joined(separator: "; ")
-        guard !text.hasPrefix("["), CustomerImportRow.split(text) == values else { return nil }
+        guard !text.hasPrefix("["), ImportCells.split(text) == values else { return nil }
         return text
     }
 
@@ -175,7 +175,7 @@ public struct CustomerExportRow: Sendable {
         case archivedAt
         case socialHandle(String), attribute(String), consent(String), externalID(String)
 
-        /// The title, which `CustomerImportMapping.guess` maps back to the matching `CustomerColumn`.
+        /// The title, which `CustomerColumn.guess` maps back to the matching `CustomerColumn`.
         var title: String {
             switch self {
             case .number: "number"

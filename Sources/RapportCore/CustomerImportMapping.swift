@@ -5,7 +5,7 @@ import Foundation
 /// Besides the columns spreadsheets have, there are those `CustomerExportRow` writes, so that an export imports back
 /// to the same customers: their cells are JSON where a spreadsheet cell cannot hold the value plainly (several
 /// addresses, labelled e-mails, attributes that are numbers).
-public enum CustomerColumn: Equatable, Hashable, Sendable, CustomStringConvertible {
+public enum CustomerColumn: ImportColumn {
     /// Single values and lists of contact points. An `email` or `phone` cell holds several values separated by
     /// , ; / | 、, or a JSON array of entries (`[{"address": "…", "label": "work", "primary": true}]`); a `tags`
     /// cell holds separated tags or a JSON array of strings.
@@ -75,7 +75,7 @@ public enum CustomerColumn: Equatable, Hashable, Sendable, CustomStringConvertib
     }
 
     /// Whether several columns may feed it (contact points, tags, attributes of different keys).
-    var takesSeveral: Bool {
+    public var takesSeveral: Bool {
         switch self {
         case .email, .phone, .tags, .ignore: true
         default: false
@@ -91,70 +91,31 @@ public enum CustomerColumn: Equatable, Hashable, Sendable, CustomStringConvertib
     ]
 }
 
-/// Which column of an imported file feeds which customer field: found from common English and Chinese headers
-/// (姓名, 手机, 邮箱, 地址, 城市, 生日, …), overridden by the user's `--map "手机号=phone,客户编号=external_id"`.
-public struct CustomerImportMapping: Equatable, Sendable {
-    /// One entry per column of the file, in order.
-    public let columns: [CustomerColumn]
+/// Which column of an imported customer file feeds which customer field: found from common English and Chinese
+/// headers (姓名, 手机, 邮箱, 地址, 城市, 生日, …), overridden by the user's `--map "手机号=phone,客户编号=external_id"`;
+/// other columns become attributes. A file without a name column is refused.
+public typealias CustomerImportMapping = ImportMapping<CustomerColumn>
 
-    /// The mapping of `header`: `overrides` (header → target) first, then the known names; other columns become
-    /// attributes.
-    /// - Throws: `ValidationError` when an override names no column of the file, when no column is the name, or when
-    ///   two columns feed one single-valued field.
-    public init(header: [String], overrides: [String: CustomerColumn] = [:]) throws(ValidationError) {
-        var errors: [FieldError] = []
-        for key in overrides.keys.sorted() where !header.contains(key) {
-            errors.append(FieldError(field: "map", code: "unknown_column",
-                                     message: "--map names '\(key)', which is not a column of the file; the columns "
-                                         + "are " + header.joined(separator: ", ")))
-        }
-        let columns = header.map { overrides[$0] ?? Self.guess($0) }
-        var seen: [CustomerColumn: String] = [:]
-        for (title, column) in zip(header, columns) where !column.takesSeveral {
-            if let other = seen[column] {
-                errors.append(FieldError(field: "map", code: "duplicate_target",
-                                         message: "columns '\(other)' and '\(title)' both map to \(column); "
-                                             + "map one of them elsewhere with --map"))
-            }
-            seen[column] = title
-        }
-        if !columns.contains(.name) {
-            errors.append(FieldError(field: "map", code: "no_name",
-                                     message: "no column holds the customer's name (姓名, name, …); name one with "
-                                         + "--map \"COLUMN=name\""))
-        }
-        if !errors.isEmpty { throw ValidationError(errors) }
-        self.columns = columns
+extension CustomerColumn {
+    /// The targets `--map` accepts, for messages.
+    public static var targets: String {
+        named.keys.sorted().joined(separator: ", ")
+            + ", consent.<channel>, attribute.<key>, typed_attribute.<key>, external_id.<source>, social.<network>"
     }
 
-    /// Reads `--map`: comma-separated `column=target` pairs (a full-width `，` or `＝` also separates).
-    public static func overrides(_ text: String) throws(ValidationError) -> [String: CustomerColumn] {
-        var overrides: [String: CustomerColumn] = [:]
-        var errors: [FieldError] = []
-        let normalized = TextNormalization.halfWidth(text)
-        for pair in normalized.split(separator: ",") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty, let target = CustomerColumn(spelled: parts[1]) else {
-                errors.append(FieldError(field: "map", code: "invalid",
-                                         message: "'\(pair)' is not COLUMN=TARGET; targets are "
-                                             + CustomerColumn.named.keys.sorted().joined(separator: ", ")
-                                             + ", consent.<channel>, attribute.<key>, typed_attribute.<key>, "
-                                             + "external_id.<source>, social.<network>"))
-                continue
-            }
-            overrides[parts[0]] = target
-        }
-        if !errors.isEmpty { throw ValidationError(errors) }
-        return overrides
+    /// A customer file needs a name column.
+    public static func missing(in columns: [CustomerColumn]) -> [FieldError] {
+        guard !columns.contains(.name) else { return [] }
+        return [FieldError(field: "map", code: "no_name",
+                           message: "no column holds the customer's name (姓名, name, …); name one with "
+                               + "--map \"COLUMN=name\"")]
     }
 
     /// The field a header names: the titles `CustomerExportRow` writes, then the usual English and Chinese spellings;
     /// otherwise an attribute.
-    static func guess(_ header: String) -> CustomerColumn {
+    public static func guess(_ header: String) -> CustomerColumn {
         if let column = exported(header) { return column }
-        let key = TextNormalization.halfWidth(header).lowercased()
-            .filter { !" _-.:：".contains($0) }
-        return synonyms[key] ?? .attribute(header)
+        return synonyms[key(header)] ?? .attribute(header)
     }
 
     /// The column of a title as `CustomerExportRow` writes it, exactly: the read-only `number`, `created_at`,

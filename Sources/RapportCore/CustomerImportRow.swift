@@ -92,7 +92,7 @@ public struct CustomerImportRow: Sendable {
             case .ownerID: members["owner_id"] = .string(value)
             case .email: emails += Self.entries(value, key: "address")
             case .phone: phones += Self.entries(value, key: "number")
-            case .tags: tags += Self.jsonArray(value) ?? Self.split(value).map(JSONValue.string)
+            case .tags: tags += Self.jsonArray(value) ?? ImportCells.split(value).map(JSONValue.string)
             case .street: address["street"] = .string(value)
             case .district: address["district"] = .string(value)
             case .city: address["city"] = .string(value)
@@ -124,14 +124,14 @@ public struct CustomerImportRow: Sendable {
                                              message: "'\(value)' is not a kind: 个人/person or 企业/organization"))
                 }
             case .birthday:
-                if let date = Self.date(value) {
+                if let date = ImportCells.date(value) {
                     members["birthday"] = .string(date.description)
                 } else {
                     errors.append(FieldError(field: title, code: "invalid_date", message: "'\(value)' is not a date "
-                        + "(2026-01-31, 2026/1/31, 2026年1月31日, 20260131)"))
+                        + "(\(ImportCells.dateFormats))"))
                 }
             case .consent(let channel):
-                if let flag = Self.flag(value) {
+                if let flag = ImportCells.flag(value) {
                     consent[channel] = .bool(flag)
                 } else {
                     errors.append(FieldError(field: title, code: "invalid",
@@ -178,12 +178,12 @@ public struct CustomerImportRow: Sendable {
     }
 
     /// The entries of an `email` or `phone` cell: a JSON array of entries (objects, or strings taken as the `key`),
-    /// or values separated as `split(_:)` separates them.
+    /// or values separated as `ImportCells.split(_:)` separates them.
     static func entries(_ value: String, key: String) -> [JSONValue] {
         if let items = jsonArray(value) {
             return items.map { item in item.stringValue.map { [key: .string($0)] } ?? item }
         }
-        return split(value).map { [key: .string($0)] }
+        return ImportCells.split(value).map { [key: .string($0)] }
     }
 
     /// The items of a cell that is a JSON array; nil for any other cell, which is then read as separated values.
@@ -204,43 +204,12 @@ public struct CustomerImportRow: Sendable {
         }
     }
 
-    // MARK: - Values as spreadsheets write them
-
-    /// The parts of a cell holding several values: separated by , ; / | 、 or their full-width forms.
-    static func split(_ value: String) -> [String] {
-        TextNormalization.halfWidth(value).split { ",;/|、".contains($0) }
-            .map { TextNormalization.trimmed(String($0)) }.filter { !$0.isEmpty }
-    }
-
-    /// A day written as 2026-01-31, 2026/1/31, 2026.1.31, 2026年1月31日, 20260131 (a time after it ignored), or as
-    /// a five-digit Excel day serial (days since 1899-12-30: 1927 to 2173).
-    static func date(_ text: String) -> CalendarDate? {
-        let value = TextNormalization.halfWidth(text).split(separator: " ").first.map(String.init) ?? ""
-        if value.count == 8, value.allSatisfy(\.isASCII), let number = Int(value) {
-            return CalendarDate(year: number / 10_000, month: number / 100 % 100, day: number % 100)
-        }
-        if value.count == 5, let serial = Int(value) {
-            return CalendarDate(dayNumber: serial - 25_569)
-        }
-        let parts = value.split { "-/.年月日".contains($0) }
-        guard parts.count == 3, parts[0].count == 4, value.last.map({ $0.isNumber || $0 == "日" }) == true,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { return nil }
-        return CalendarDate(year: year, month: month, day: day)
-    }
+    // MARK: - Kinds as spreadsheets write them (`ImportCells` reads the values every import shares)
 
     static func kind(_ value: String) -> CustomerKind? {
         switch value.lowercased() {
         case "person", "individual", "个人", "自然人": .person
         case "organization", "organisation", "company", "business", "企业", "公司", "机构", "组织": .organization
-        default: nil
-        }
-    }
-
-    static func flag(_ value: String) -> Bool? {
-        switch TextNormalization.halfWidth(value).lowercased() {
-        case "yes", "y", "true", "1", "是", "同意", "允许", "√": true
-        case "no", "n", "false", "0", "否", "不同意", "拒绝", "×": false
         default: nil
         }
     }

@@ -34,11 +34,12 @@ public struct DelimitedTextError: Error, Equatable, Sendable, CustomStringConver
     public let line: Int?
     /// What is wrong, without the line number.
     public let message: String
-    /// The record as the file has it (as far as it was kept), for a report of rejected rows; empty for the file.
-    public let raw: String
+    /// The record as the file has it, when it could be read as text (a ragged row, a line that is not JSON): for
+    /// reports of rejected rows.
+    public let raw: String?
 
     /// Creates an error.
-    public init(line: Int?, message: String, raw: String = "") {
+    public init(line: Int?, message: String, raw: String? = nil) {
         self.line = line
         self.message = message
         self.raw = raw
@@ -146,22 +147,15 @@ public struct DelimitedTextReader: Sequence, IteratorProtocol {
 
     private mutating func readHeader() throws(DelimitedTextError) -> [String] {
         // A header that cannot be read refuses the file as a whole: its errors carry no record.
-        func withoutRecord(_ error: DelimitedTextError) -> DelimitedTextError {
-            DelimitedTextError(line: error.line, message: error.message)
-        }
         let scanned: Bool
         do {
             scanned = try scanRecord()
         } catch {
-            throw withoutRecord(error)
+            throw DelimitedTextError(line: error.line, message: error.message)
         }
         guard scanned else { throw DelimitedTextError(line: nil, message: "the file is empty") }
         let line = scanner.recordLine
-        let names: [String]
-        switch finishedRecord(width: nil) {
-        case .success(let record): names = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-        case .failure(let error): throw withoutRecord(error)
-        }
+        let names = try finishedRecord(width: nil).get().fields.map { $0.trimmingCharacters(in: .whitespaces) }
         var columns: [String: Int] = [:]
         for (index, name) in names.enumerated() {
             guard !name.isEmpty else {
@@ -202,13 +196,15 @@ public struct DelimitedTextReader: Sequence, IteratorProtocol {
     private func finishedRecord(width: Int?) -> Result<DelimitedRecord, DelimitedTextError> {
         let line = scanner.recordLine
         func failure(_ message: String) -> Result<DelimitedRecord, DelimitedTextError> {
-            .failure(DelimitedTextError(line: line, message: message, raw: scanner.rawText))
+            .failure(DelimitedTextError(line: line, message: message))
         }
         if let field = scanner.longField {
             return failure("field \(field) is longer than \(Self.sizeText(maxFieldBytes))")
         }
         if let width, scanner.fieldCount != width {
-            return failure("\(scanner.fieldCount) field\(scanner.fieldCount == 1 ? "" : "s"), the header has \(width)")
+            let message = "\(scanner.fieldCount) field\(scanner.fieldCount == 1 ? "" : "s"), the header has \(width)"
+            return .failure(DelimitedTextError(line: line, message: message,
+                                               raw: scanner.overflowed ? nil : scanner.decoded()?.raw))
         }
         if scanner.overflowed {
             let limit = Self.sizeText(scanner.rawLimit)

@@ -157,9 +157,12 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
         do {
             value = try decoder.decode(JSONValue.self, from: Data(bytes))
         } catch {
-            return failure("not valid JSON")
+            return .failure(DelimitedTextError(line: lineNumber, message: "not valid JSON", raw: raw))
         }
-        guard case .object = value else { return failure("expected a JSON object, got \(value.typeName)") }
+        guard case .object = value else {
+            let message = "expected a JSON object, got \(value.typeName)"
+            return .failure(DelimitedTextError(line: lineNumber, message: message, raw: raw))
+        }
         return .success(JSONLine(line: lineNumber, raw: raw, value: value))
     }
 

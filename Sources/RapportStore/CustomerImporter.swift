@@ -23,40 +23,6 @@ public struct ImportRecord: Sendable {
     }
 }
 
-/// What one record did (or, in a dry run, would do).
-public struct ImportOutcome: Sendable {
-    /// The kinds of outcome.
-    public enum Action: String, Sendable, CaseIterable {
-        case created, updated, unchanged, rejected, flagged
-    }
-
-    public let line: Int
-    public let action: Action
-    /// The customer created, updated or found unchanged.
-    public let number: CustomerNumber?
-    /// For an update: each changed field, old and new value.
-    public let changes: [(field: String, old: JSONValue, new: JSONValue)]
-    /// For a rejected or flagged record: why.
-    public let reasons: [String]
-}
-
-/// An import run as recorded in `imports`.
-public struct ImportRun: Sendable {
-    public let id: UUID
-    /// The last line whose batch was committed; a resumed run skips up to it.
-    public let lastLine: Int
-    /// Whether this file (with this mapping, from this source) was already imported to the end.
-    public let finished: Bool
-
-    /// A dry run is no recorded run: it starts at the beginning and leaves no trace.
-    public static let dryRun = ImportRun(id: UUID(), lastLine: 0, finished: false)
-
-    /// A dry run recorded as a preview job (`ImportJobRepository.startPreview`).
-    public static func preview(_ id: UUID) -> ImportRun {
-        ImportRun(id: id, lastLine: 0, finished: false)
-    }
-}
-
 /// Imports customers: each record matches an existing customer by its external ID in the source system, then by a
 /// normalised e-mail address or phone number; a match is updated with what the record gives (`CustomerFields.merging`),
 /// anything else is created. A record whose keys point at two different customers is flagged as a possible duplicate
@@ -74,39 +40,13 @@ public struct CustomerImporter: Sendable {
 
     /// The run for this file, mapping and source: the unfinished one to resume, the finished one, or a new one.
     public func begin(fileName: String, digest: String, source: String) async throws -> ImportRun {
-        let sql = store.database as! any SQLDatabase
-        if let row = try await sql.select().columns("id", "status", "last_line").from("imports")
-            .where("kind", .equal, "customers").where("source", .equal, source).where("digest", .equal, digest)
-            .orderBy("started_at", .descending).limit(1).first()
-        {
-            return ImportRun(id: try row.decode(column: "id", as: UUID.self),
-                             lastLine: Int(try row.decode(column: "last_line", as: Int64.self)),
-                             finished: try row.decode(column: "status", as: String.self) == "finished")
-        }
-        let now = store.clock.now()
-        let id = TimeOrderedID.make(at: now)
-        try await store.write { database in
-            try await (database as! any SQLDatabase).insert(into: "imports")
-                .columns("id", "kind", "source", "file_name", "digest", "status", "last_line", "created", "updated",
-                         "unchanged", "rejected", "flagged", "started_at")
-                .values(SQLBind(id), SQLBind("customers"), SQLBind(source), SQLBind(fileName), SQLBind(digest),
-                        SQLBind("running"), SQLBind(Int64(0)), SQLBind(Int64(0)), SQLBind(Int64(0)), SQLBind(Int64(0)),
-                        SQLBind(Int64(0)), SQLBind(Int64(0)), SQLBind(now))
-                .run()
-        }
-        return ImportRun(id: id, lastLine: 0, finished: false)
+        try await ImportJournal(store).begin(.customers, fileName: fileName, digest: digest, source: source)
     }
 
-    /// Decides every crowd for the customers the import wrote (one scan, not one decision per row), then marks the
-    /// run finished: importing the same file again does nothing. A run killed before this is finished by running it
-    /// again, and the daily recompute decides crowds too.
+    /// Decides every crowd once for the customers the import wrote, then marks the run finished
+    /// (`ImportJournal.finish`).
     public func finish(_ run: ImportRun) async throws {
-        _ = try await CrowdRepository(store).refreshAll()
-        let now = store.clock.now()
-        try await store.write { database in
-            try await (database as! any SQLDatabase).update("imports").set("status", to: SQLBind("finished"))
-                .set("finished_at", to: SQLBind(now)).where("id", .equal, SQLBind(run.id)).run()
-        }
+        try await ImportJournal(store).finish(run)
     }
 
     /// Decides what each record does and, unless `dryRun`, writes it, with the run's progress, in one transaction.
@@ -115,35 +55,10 @@ public struct CustomerImporter: Sendable {
     {
         let now = store.clock.now()
         let actor = Actor(kind: .import, id: run.id)
-        let work: @Sendable (any Database) async throws -> [ImportOutcome] = { database in
-            let outcomes = try await Batch(source: source, database: database, engine: engine)
-                .apply(records, at: now, actor: actor)
-            guard !dryRun, let last = records.last else { return outcomes }
-            var counts = [ImportOutcome.Action: Int64]()
-            for outcome in outcomes { counts[outcome.action, default: 0] += 1 }
-            let update = (database as! any SQLDatabase).update("imports").set("last_line", to: SQLBind(Int64(last.line)))
-            for action in ImportOutcome.Action.allCases {
-                update.set(SQLRaw(action.rawValue), to: SQLRaw("\(action.rawValue) + \(counts[action] ?? 0)"))
-            }
-            try await update.where("id", .equal, SQLBind(run.id)).run()
-            return outcomes
+        let lastLine = records.map(\.line).max()
+        return try await ImportJournal(store).commit(run, lastLine: lastLine, dryRun: dryRun) { database in
+            try await Batch(source: source, database: database, engine: engine).apply(records, at: now, actor: actor)
         }
-        guard dryRun else { return try await store.write(bulk: true, work) }
-        // A dry run writes as a real run would and then rolls its transaction back: every record sees what the ones
-        // before it would have made, and nothing stays.
-        do {
-            _ = try await store.write { database -> [ImportOutcome] in
-                throw DryRunRollback(outcomes: try await work(database))
-            }
-        } catch let rollback as DryRunRollback {
-            return rollback.outcomes
-        }
-        return []
-    }
-
-    /// Carries a dry run's outcomes out of the transaction it rolls back.
-    private struct DryRunRollback: Error {
-        let outcomes: [ImportOutcome]
     }
 }
 
@@ -420,8 +335,7 @@ extension CustomerImporter {
         }
 
         private static func rejected(_ record: ImportRecord, _ error: ValidationError) -> ImportOutcome {
-            ImportOutcome(line: record.line, action: .rejected, number: nil, changes: [],
-                          reasons: error.errors.map { "\($0.field): \($0.message)" })
+            .rejected(line: record.line, error)
         }
     }
 }

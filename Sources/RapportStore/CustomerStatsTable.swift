@@ -80,6 +80,20 @@ enum CustomerStatsTable {
         return try decode(from: row)
     }
 
+    /// Several customers' stats, by customer.
+    static func load(_ customerIDs: [UUID], on database: any Database) async throws -> [UUID: CustomerStats] {
+        let sql = database as! any SQLDatabase
+        var stats: [UUID: CustomerStats] = [:]
+        for chunk in customerIDs.chunked(into: 500) {
+            for row in try await sql.select().columns((["customer_id"] + columns).map { SQLColumn($0) })
+                .from("customer_stats").where("customer_id", .in, Array(chunk)).all()
+            {
+                stats[try row.decode(column: "customer_id", as: UUID.self)] = try decode(from: row)
+            }
+        }
+        return stats
+    }
+
     /// The values of one row, in `["number", "customer_id"] + columns` order.
     static func values(_ stats: CustomerStats, number: Int64, customerID: UUID) -> [any SQLExpression] {
         let purchases = stats.purchases

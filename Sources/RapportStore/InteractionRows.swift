@@ -65,4 +65,39 @@ enum InteractionRows {
         }
         return InteractionSummary(lastInteractionAt: last, recentByChannel: counts)
     }
+
+    /// `summary` for several customers, in two queries per 500. Customers without interactions are absent.
+    static func summaries(of customerIDs: [UUID], at now: Date, on sql: any SQLDatabase) async throws
+        -> [UUID: InteractionSummary]
+    {
+        let cutoff = CustomerHistory.latestIncluded(at: now)
+        var summaries: [UUID: InteractionSummary] = [:]
+        for chunk in customerIDs.chunked(into: 500) {
+            let ids = Array(chunk)
+            for row in try await sql.raw("""
+                SELECT customer_id, MAX(occurred_at) AS last FROM interactions WHERE customer_id IN (\(binds: ids)) \
+                AND occurred_at <= \(bind: cutoff) GROUP BY customer_id
+                """).all()
+            {
+                summaries[try row.decode(column: "customer_id", as: UUID.self)] =
+                    InteractionSummary(lastInteractionAt: try row.decode(column: "last", as: Date?.self))
+            }
+            for row in try await sql.raw("""
+                SELECT customer_id, channel, COUNT(*) AS n FROM interactions WHERE customer_id IN (\(binds: ids)) \
+                AND occurred_at > \(bind: InteractionSummary.windowStart(endingAt: now)) \
+                AND occurred_at <= \(bind: cutoff) GROUP BY customer_id, channel
+                """).all()
+            {
+                let text = try row.decode(column: "channel", as: String.self)
+                guard let channel = InteractionChannel(rawValue: text) else {
+                    throw StoreError.corrupt("interactions hold an unknown channel")
+                }
+                let id = try row.decode(column: "customer_id", as: UUID.self)
+                var summary = summaries[id] ?? InteractionSummary()
+                summary.recentByChannel[channel] = Int(try row.decode(column: "n", as: Int64.self))
+                summaries[id] = summary
+            }
+        }
+        return summaries
+    }
 }

@@ -16,6 +16,32 @@ enum TransactionRows {
             .where("customer_id", .equal, customerID).all().map(decode)
     }
 
+    /// The purchase aggregates of several customers, read in one query per 500 (the columns they need, not the
+    /// lines). Customers without transactions are absent.
+    static func summaries(of customerIDs: [UUID], on sql: any SQLDatabase) async throws -> [UUID: PurchaseSummary] {
+        var transactions: [UUID: [Transaction]] = [:]
+        for chunk in customerIDs.chunked(into: 500) {
+            for row in try await sql.select()
+                .columns("id", "customer_id", "kind", "occurred_at", "amount_minor", "refunded_minor", "currency")
+                .from("transactions").where("customer_id", .in, Array(chunk)).all()
+            {
+                let id = try row.decode(column: "id", as: UUID.self)
+                let customerID = try row.decode(column: "customer_id", as: UUID.self)
+                guard let kind = TransactionKind(rawValue: try row.decode(column: "kind", as: String.self)) else {
+                    throw StoreError.corrupt("transaction \(id) has a malformed row")
+                }
+                let occurredAt = try row.decode(column: "occurred_at", as: Date.self)
+                transactions[customerID, default: []].append(Transaction(
+                    id: id, customerID: customerID, externalID: nil, kind: kind, occurredAt: occurredAt,
+                    recordedAt: occurredAt, currency: try row.decode(column: "currency", as: String.self), lines: [],
+                    amountMinor: try row.decode(column: "amount_minor", as: Int64.self),
+                    refundedMinor: try row.decode(column: "refunded_minor", as: Int64.self), channel: nil,
+                    refundOf: nil))
+            }
+        }
+        return transactions.mapValues(PurchaseSummary.init(of:))
+    }
+
     /// One transaction by ID.
     static func find(_ id: UUID, on sql: any SQLDatabase) async throws -> Transaction? {
         try await sql.select().columns(columns.map { SQLColumn($0) }).from("transactions")

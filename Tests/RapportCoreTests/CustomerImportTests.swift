@@ -68,7 +68,7 @@ struct CustomerImportTests {
         ("32940", "1990-03-08"), ("１９９０－０３－０８", "1990-03-08"),
     ])
     func dates(text: String, expected: String) {
-        #expect(CustomerImportRow.date(text)?.description == expected)
+        #expect(ImportCells.date(text)?.description == expected)
     }
 
     @Test("a bad row is rejected with reasons under the file's own column titles", arguments: [

@@ -146,6 +146,9 @@ struct DelimitedTextReaderTests {
             #"2 ["1", "2", "3"]"#, "line 3: 2 fields, the header has 3", "line 4: 4 fields, the header has 3",
             "line 5: 1 field, the header has 3", #"7 ["4", "5", "6"]"#,
         ])
+        var reader = try DelimitedTextReader(data: Data("a,b,c\n1,\"2,x\",3,4\n".utf8))
+        #expect(reader.next() == .failure(DelimitedTextError(line: 2, message: "4 fields, the header has 3",
+                                                             raw: #"1,"2,x",3,4"#)))
     }
 
     @Test("a record that cannot be read keeps its text for the report of rejected rows")

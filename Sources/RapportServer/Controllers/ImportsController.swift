@@ -58,11 +58,11 @@ struct ImportsController: RouteCollection {
         default: errors.append(FieldError(field: "format", code: "invalid", message: "expected csv or jsonl"))
         }
         if !errors.isEmpty { throw ValidationError(errors) }
-        let map = upload.fields["map"].flatMap { $0.isEmpty ? nil : $0 }
-        let settings = request.rapport.settings
-        var file = try ImportFile(path: upload.path, jsonLines: jsonLines, map: map, source: source,
-                                  phoneRegion: settings.phoneRegion)
-        let (digest, lines) = try ImportFile.digest(of: upload.path, reading: file.description, source: source)
+        let overrides = try upload.fields["map"].flatMap { $0.isEmpty ? nil : $0 }
+            .map { map throws(ValidationError) in try CustomerImportMapping.overrides(map) } ?? [:]
+        var file = try CustomerImportFile(path: upload.path, jsonLines: jsonLines, overrides: overrides,
+                                          source: source, phoneRegion: request.rapport.settings.phoneRegion)
+        let (digest, lines) = try ImportPipeline.digest(of: upload.path, reading: file.description, source: source)
         let store = try request.store
         let jobs = ImportJobRepository(store)
         let importer = CustomerImporter(store, engine: request.rapport.lifecycle)
@@ -82,10 +82,13 @@ struct ImportsController: RouteCollection {
         let path = upload.path
         Task.detached {
             do {
-                try await ImportPipeline(importer: importer).run(&file, run: run, source: source, dryRun: dryRun) { batch in
+                try await ImportPipeline.run(
+                    &file, after: run.lastLine, batchSize: 1000,
+                    importBatch: { try await importer.importBatch($0, run: run, source: source, dryRun: dryRun) }
+                ) { batch in
                     try await jobs.report(run.id, rows: batch, preview: dryRun)
                 }
-                if dryRun { try await jobs.finishPreview(run.id) }
+                if dryRun { try await jobs.finishPreview(run.id) } else { try await importer.finish(run) }
             } catch {
                 logger.error("import \(UUIDText.format(run.id)) failed: \(error)")
                 try? await jobs.fail(run.id, error: String(describing: error))
