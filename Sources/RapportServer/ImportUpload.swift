@@ -31,11 +31,8 @@ struct ImportUpload {
         guard FileManager.default.createFile(atPath: path, contents: nil),
               let handle = FileHandle(forWritingAtPath: path)
         else { throw Abort(.internalServerError, reason: "cannot write the upload") }
-        let parts = Parts(handle: handle)
-        let parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { name, value in parts.header(name, value) }
-        parser.onBody = { buffer in parts.body(&buffer) }
-        parser.onPartComplete = { parts.complete() }
+        var parts = Parts(handle: handle)
+        var stream = MultipartStream(boundary: boundary)
         var received = 0
         do {
             for try await chunk in request.body {
@@ -44,15 +41,18 @@ struct ImportUpload {
                     throw Problem(.payloadTooLarge, type: ProblemType.malformedBody,
                                   detail: "an import file may be up to \(maxBytes >> 30) GiB")
                 }
-                try parser.execute(chunk)
-                if let problem = parts.problem { throw problem }
+                try stream.feed(chunk.readableBytesView) { event in try parts.handle(event) }
+            }
+            guard stream.isComplete else {
+                throw MultipartStream.Malformed(message: "the body ends before its closing boundary")
             }
             try handle.close()
         } catch {
             try? handle.close()
             try? FileManager.default.removeItem(atPath: path)
             if error is Problem { throw error }
-            throw Problem(.badRequest, type: ProblemType.malformedBody, detail: "the upload is not readable multipart data")
+            let detail = (error as? MultipartStream.Malformed)?.message ?? "the upload could not be read"
+            throw Problem(.badRequest, type: ProblemType.malformedBody, detail: "not multipart/form-data: \(detail)")
         }
         guard parts.sawFile else {
             try? FileManager.default.removeItem(atPath: path)
@@ -62,13 +62,12 @@ struct ImportUpload {
         return ImportUpload(path: path, fileName: parts.fileName ?? "upload", fields: parts.fields)
     }
 
-    /// The parts read so far. The parser calls back synchronously from `execute`, on the request's task.
-    private final class Parts {
+    /// The parts read so far.
+    private struct Parts {
         let handle: FileHandle
         var fields: [String: String] = [:]
         var fileName: String?
         var sawFile = false
-        var problem: Problem?
         private var name: String?
         private var isFile = false
         private var value: [UInt8] = []
@@ -77,35 +76,32 @@ struct ImportUpload {
             self.handle = handle
         }
 
-        func header(_ header: String, _ value: String) {
-            guard header.lowercased() == "content-disposition" else { return }
-            let parameters = Self.parameters(value)
-            name = parameters["name"]
-            isFile = name == "file"
-            if isFile {
-                sawFile = true
-                fileName = parameters["filename"].map { ($0 as NSString).lastPathComponent }
-            }
-        }
-
-        func body(_ buffer: inout ByteBuffer) {
-            if isFile {
-                handle.write(Data(buffer.readableBytesView))
-            } else {
-                value += buffer.readableBytesView
-                if value.count > ImportUpload.maxFieldBytes {
-                    problem = Problem.validation(ValidationError(field: name ?? "form", code: "too_long",
-                                                                 message: "a form field may be up to 16 KiB"))
+        mutating func handle(_ event: MultipartStream.Event) throws {
+            switch event {
+            case .part(let headers):
+                let parameters = Self.parameters(headers["content-disposition"] ?? "")
+                name = parameters["name"]
+                isFile = name == "file"
+                if isFile {
+                    sawFile = true
+                    fileName = parameters["filename"].map { ($0 as NSString).lastPathComponent }
                 }
+            case .content(let bytes):
+                if isFile {
+                    try handle.write(contentsOf: bytes)
+                } else {
+                    value += bytes
+                    if value.count > ImportUpload.maxFieldBytes {
+                        throw Problem.validation(ValidationError(field: name ?? "form", code: "too_long",
+                                                                 message: "a form field may be up to 16 KiB"))
+                    }
+                }
+            case .partEnd:
+                if !isFile, let name { fields[name] = String(decoding: value, as: UTF8.self) }
+                name = nil
+                isFile = false
+                value = []
             }
-            buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
-        }
-
-        func complete() {
-            if !isFile, let name { fields[name] = String(decoding: value, as: UTF8.self) }
-            name = nil
-            isFile = false
-            value = []
         }
 
         /// The `key="value"` parameters of a `Content-Disposition` header.
@@ -116,7 +112,9 @@ struct ImportUpload {
                 guard pair.count == 2 else { continue }
                 let key = pair[0].trimmingCharacters(in: .whitespaces).lowercased()
                 var value = pair[1].trimmingCharacters(in: .whitespaces)
-                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                    value = String(value.dropFirst().dropLast())
+                }
                 parameters[key] = value
             }
             return parameters

@@ -101,6 +101,15 @@ struct ImportAPITests {
                 #expect(response.status == .unprocessableEntity && response.text.contains("\"\(field)\""),
                         "\(fields) → \(response.status) \(response.text)")
             }
+            var highByte = Data("--\(Self.boundary)\r\n".utf8)
+            highByte.append(contentsOf: [0xFF, 0xC3])
+            highByte.append(Data(": x\r\n\r\nbody\r\n--\(Self.boundary)--\r\n".utf8))
+            let strange = try await api.send(.POST, "/api/v1/imports", body: highByte,
+                                             contentType: "multipart/form-data; boundary=\(Self.boundary)")
+            #expect(strange.status == .unprocessableEntity && strange.text.contains("\"file\""))
+            let cut = try await api.send(.POST, "/api/v1/imports", body: Self.form(file: Self.file).prefix(60),
+                                         contentType: "multipart/form-data; boundary=\(Self.boundary)")
+            #expect(cut.status == .badRequest)
             let empty = try await Self.upload(api, "")
             #expect(empty.status == .unprocessableEntity && empty.text.contains("\"file\""))
             let binary = try await Self.upload(api, String(decoding: [0, 159, 146, 150, 0, 1], as: UTF8.self))
