@@ -59,9 +59,7 @@ public struct CustomerImportRow: Sendable {
         do {
             return try parser.parse(document)
         } catch {
-            throw ValidationError(error.errors.map { error in
-                FieldError(field: title(ofPath: error.field), code: error.code, message: error.message)
-            })
+            throw error.renamingFields(title(ofPath:))
         }
     }
 

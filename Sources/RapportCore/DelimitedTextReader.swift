@@ -80,16 +80,7 @@ public struct DelimitedTextReader: Sequence, IteratorProtocol {
     public init(fileAt path: String, chunkSize: Int = 1 << 20, maxFieldBytes: Int = 1 << 20)
         throws(DelimitedTextError)
     {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DelimitedTextError(line: nil, message: "there is no file \(path)")
-        }
-        // Opening a directory succeeds on Linux; only reading it fails, with a less helpful message.
-        guard !isDirectory.boolValue else { throw DelimitedTextError(line: nil, message: "\(path) is a directory") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw DelimitedTextError(line: nil, message: "cannot read \(path)")
-        }
-        try self.init(source: .file(handle), chunkSize: chunkSize, maxFieldBytes: maxFieldBytes)
+        try self.init(source: try .opening(path), chunkSize: chunkSize, maxFieldBytes: maxFieldBytes)
     }
 
     /// Reads bytes already in memory, such as an upload, as `init(fileAt:)` reads a file.
@@ -199,7 +190,7 @@ public struct DelimitedTextReader: Sequence, IteratorProtocol {
             .failure(DelimitedTextError(line: line, message: message))
         }
         if let field = scanner.longField {
-            return failure("field \(field) is longer than \(Self.sizeText(maxFieldBytes))")
+            return failure("field \(field) is longer than \(ByteSource.sizeText(maxFieldBytes))")
         }
         if let width, scanner.fieldCount != width {
             let message = "\(scanner.fieldCount) field\(scanner.fieldCount == 1 ? "" : "s"), the header has \(width)"
@@ -207,7 +198,7 @@ public struct DelimitedTextReader: Sequence, IteratorProtocol {
                                                raw: scanner.overflowed ? nil : scanner.decoded()?.raw))
         }
         if scanner.overflowed {
-            let limit = Self.sizeText(scanner.rawLimit)
+            let limit = ByteSource.sizeText(scanner.rawLimit)
             return failure("the \(width == nil ? "header" : "record") is longer than \(limit)")
         }
         guard let (raw, fields) = scanner.decoded() else { return failure("not valid \(encoding.name)") }
@@ -256,36 +247,5 @@ public struct DelimitedTextReader: Sequence, IteratorProtocol {
         }
         let most = counts.max() ?? 0
         return most == 0 ? UInt8(ascii: ",") : candidates[counts.firstIndex(of: most) ?? 0]
-    }
-
-    private static func sizeText(_ bytes: Int) -> String {
-        if bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
-        if bytes > 1 << 20 { return String(format: "%.1f MiB", Double(bytes) / Double(1 << 20)) }
-        if bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
-        return "\(bytes) bytes"
-    }
-}
-
-/// Where the bytes come from: a file read a chunk at a time, or bytes already in memory.
-private enum ByteSource {
-    case file(FileHandle)
-    case memory(Data, next: Data.Index)
-
-    /// The next at most `count` bytes; nil at the end.
-    mutating func read(upTo count: Int) throws(DelimitedTextError) -> [UInt8]? {
-        switch self {
-        case .file(let handle):
-            do {
-                guard let data = try handle.read(upToCount: count), !data.isEmpty else { return nil }
-                return [UInt8](data)
-            } catch {
-                throw DelimitedTextError(line: nil, message: "reading the file failed: \(error.localizedDescription)")
-            }
-        case .memory(let data, let next):
-            guard next < data.endIndex else { return nil }
-            let end = next + min(count, data.endIndex - next)
-            self = .memory(data, next: end)
-            return [UInt8](data[next..<end])
-        }
     }
 }

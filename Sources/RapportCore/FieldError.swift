@@ -32,4 +32,9 @@ public struct ValidationError: Error, Equatable, Sendable {
     public init(field: String, code: String, message: String) {
         self.errors = [FieldError(field: field, code: code, message: message)]
     }
+
+    /// The same errors under other field names: an import reports the API's paths under the file's column titles.
+    public func renamingFields(_ rename: (String) -> String) -> ValidationError {
+        ValidationError(errors.map { FieldError(field: rename($0.field), code: $0.code, message: $0.message) })
+    }
 }

@@ -25,7 +25,7 @@ public struct JSONLine: Equatable, Sendable {
 ///
 /// Reading is single-pass: copies of a reader made from a file share its position.
 public struct JSONLinesReader: Sequence, IteratorProtocol {
-    private var source: LineSource
+    private var source: ByteSource
     private let chunkSize: Int
     private let maxLineBytes: Int
     private let decoder = JSONDecoder()
@@ -48,15 +48,7 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
     public init(fileAt path: String, chunkSize: Int = 1 << 20, maxLineBytes: Int = 1 << 24)
         throws(DelimitedTextError)
     {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DelimitedTextError(line: nil, message: "there is no file \(path)")
-        }
-        guard !isDirectory.boolValue else { throw DelimitedTextError(line: nil, message: "\(path) is a directory") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw DelimitedTextError(line: nil, message: "cannot read \(path)")
-        }
-        try self.init(source: .file(handle), chunkSize: chunkSize, maxLineBytes: maxLineBytes)
+        try self.init(source: try .opening(path), chunkSize: chunkSize, maxLineBytes: maxLineBytes)
     }
 
     /// Reads bytes already in memory, such as an upload, as `init(fileAt:)` reads a file.
@@ -65,7 +57,7 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
         try self.init(source: .memory(data, next: data.startIndex), chunkSize: chunkSize, maxLineBytes: maxLineBytes)
     }
 
-    private init(source: LineSource, chunkSize: Int, maxLineBytes: Int) throws(DelimitedTextError) {
+    private init(source: ByteSource, chunkSize: Int, maxLineBytes: Int) throws(DelimitedTextError) {
         precondition(chunkSize > 0 && maxLineBytes > 0, "chunkSize and maxLineBytes must be positive")
         self.source = source
         self.chunkSize = chunkSize
@@ -144,13 +136,13 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
                                         raw: overflowed ? "" : String(decoding: buffer, as: UTF8.self)))
         }
         if overflowed {
-            return hasContent ? failure("the line is longer than \(Self.sizeText(maxLineBytes))") : nil
+            return hasContent ? failure("the line is longer than \(ByteSource.sizeText(maxLineBytes))") : nil
         }
         var bytes = buffer[...]
         // Files joined with `cat` have a byte order mark at the start of a line past the first.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         if bytes.last == .carriageReturn { bytes = bytes.dropLast() }
-        if bytes.count > maxLineBytes { return failure("the line is longer than \(Self.sizeText(maxLineBytes))") }
+        if bytes.count > maxLineBytes { return failure("the line is longer than \(ByteSource.sizeText(maxLineBytes))") }
         guard bytes.contains(where: { !RecordScanner.isBlank($0) }) else { return nil }
         guard let raw = String(validating: bytes, as: UTF8.self) else { return failure("not valid UTF-8") }
         let value: JSONValue
@@ -164,35 +156,5 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
             return .failure(DelimitedTextError(line: lineNumber, message: message, raw: raw))
         }
         return .success(JSONLine(line: lineNumber, raw: raw, value: value))
-    }
-
-    private static func sizeText(_ bytes: Int) -> String {
-        if bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
-        if bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
-        return "\(bytes) bytes"
-    }
-}
-
-/// Where the bytes come from: a file read a chunk at a time, or bytes already in memory.
-private enum LineSource {
-    case file(FileHandle)
-    case memory(Data, next: Data.Index)
-
-    /// The next at most `count` bytes; nil at the end.
-    mutating func read(upTo count: Int) throws(DelimitedTextError) -> [UInt8]? {
-        switch self {
-        case .file(let handle):
-            do {
-                guard let data = try handle.read(upToCount: count), !data.isEmpty else { return nil }
-                return [UInt8](data)
-            } catch {
-                throw DelimitedTextError(line: nil, message: "reading the file failed: \(error.localizedDescription)")
-            }
-        case .memory(let data, let next):
-            guard next < data.endIndex else { return nil }
-            let end = next + min(count, data.endIndex - next)
-            self = .memory(data, next: end)
-            return [UInt8](data[next..<end])
-        }
     }
 }

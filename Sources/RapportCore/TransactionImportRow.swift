@@ -143,9 +143,7 @@ public struct TransactionImportRow: Sendable {
         do {
             return try reader.parse(document)
         } catch {
-            throw ValidationError(error.errors.map { error in
-                FieldError(field: title(ofPath: error.field), code: error.code, message: error.message)
-            })
+            throw error.renamingFields(title(ofPath:))
         }
     }
 

@@ -71,9 +71,7 @@ public struct TransactionOrders: Sendable {
         for row in rows {
             switch row.parsed {
             case .failure(let error):
-                errors += error.errors.map {
-                    FieldError(field: "\($0.field) (line \(row.line))", code: $0.code, message: $0.message)
-                }
+                errors += error.renamingFields { "\($0) (line \(row.line))" }.errors
             case .success(let transaction):
                 parts.append((row.line, transaction))
             }
