@@ -271,9 +271,8 @@ extension CustomerImporter {
             for (index, id, current, merged, events) in changed {
                 guard let model = models[id] else { throw StoreError.notFound }
                 do {
-                    _ = try await CustomerRepository.change(
-                        model, from: current, to: merged, stats: try await CustomerStatsTable.load(id, on: database),
-                        at: now, actor: actor, source: .import, decideCrowds: false, on: database)
+                    try await CustomerRepository.change(model, from: current, to: merged, at: now, actor: actor,
+                                                        source: .import, decideCrowds: false, on: database)
                     outcomes[index] = ImportOutcome(
                         line: records[index].line, action: .updated, number: CustomerNumber(model.number),
                         changes: events.map { ($0.field ?? "", $0.oldValue ?? .null, $0.newValue ?? .null) },

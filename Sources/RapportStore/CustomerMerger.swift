@@ -124,8 +124,8 @@ public struct CustomerMerger: Sendable {
         stats.purchases = PurchaseSummary(of: try await TransactionRows.all(of: survivorID, on: sql))
         stats.interactions = try await InteractionRows.summary(of: survivorID, at: now, on: sql)
         try await CustomerStatsTable.update(stats, of: survivorID, on: sql)
-        _ = try await CustomerRepository.change(survivor, from: survivorFields, to: fields, stats: stats, at: now,
-                                                actor: actor, source: source, decideCrowds: false, on: database)
+        try await CustomerRepository.change(survivor, from: survivorFields, to: fields, at: now, actor: actor,
+                                            source: source, decideCrowds: false, on: database)
         merged.archivedAt = now
         merged.version += 1
         merged.updatedAt = now

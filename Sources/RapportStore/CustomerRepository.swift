@@ -91,21 +91,24 @@ public struct CustomerRepository: Sendable {
                                                    on: database)
             let current = try model.toStored(stats: try await CustomerStatsTable.load(id, on: database))
             let old = try current.decoded().fields
-            return try await Self.change(model, from: old, to: try change(old), stats: current.stats, at: now,
-                                         actor: actor, source: source, on: database) ?? current
+            guard try await Self.change(model, from: old, to: try change(old), at: now, actor: actor, source: source,
+                                        on: database)
+            else { return current }
+            return try model.toStored(stats: current.stats)
         }
     }
 
     /// Writes new fields onto a customer loaded for a change, inside the caller's write transaction: one event per
-    /// changed field. Returns nil, writing nothing, when nothing changed. `decideCrowds` as for `create`.
+    /// changed field. Returns false, writing nothing, when nothing changed. `decideCrowds` as for `create`.
+    @discardableResult
     static func change(
-        _ model: CustomerModel, from old: CustomerFields, to fields: CustomerFields, stats: CustomerStats, at now: Date,
-        actor: Actor, source: EventSource, decideCrowds: Bool = true, on database: any Database
-    ) async throws -> StoredCustomer? {
+        _ model: CustomerModel, from old: CustomerFields, to fields: CustomerFields, at now: Date, actor: Actor,
+        source: EventSource, decideCrowds: Bool = true, on database: any Database
+    ) async throws -> Bool {
         let id = model.id!
         let events = CustomerHistory.changeEvents(
             customerID: id, from: old, to: fields, actor: actor, source: source, at: now)
-        guard !events.isEmpty else { return nil }
+        guard !events.isEmpty else { return false }
         try await Self.checkReferences(fields, customerID: id, on: database)
         try await Self.syncExternalIDs(of: id, from: old.externalIDs, to: fields.externalIDs, on: database)
         try await CustomerContacts.update(id, from: old, to: fields, on: database as! any SQLDatabase)
@@ -113,7 +116,7 @@ public struct CustomerRepository: Sendable {
         try await Self.save(model, at: now, on: database)
         try await EventLog.append(events, recordedAt: now, on: database)
         if decideCrowds { try await CrowdMembership.refresh(id, at: now, on: database) }
-        return try model.toStored(stats: stats)
+        return true
     }
 
     /// Archives a customer (the API's `DELETE`); archiving an archived customer changes nothing.
