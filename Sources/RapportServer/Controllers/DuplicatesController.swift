@@ -37,8 +37,8 @@ struct DuplicatesController: RouteCollection {
         }
         let store = try request.store
         let candidates = try await DuplicateRepository(store).list(status: status, after: after, limit: limit)
-        var items: [String] = []
-        for candidate in candidates { items.append(try await Self.json(candidate, store: store)) }
+        let customers = try await CustomerRepository(store).find(candidates.flatMap { [$0.firstID, $0.secondID] })
+        let items = try candidates.map { try Self.json($0, customers: customers) }
         let next = candidates.count == limit ? candidates.last.map { last -> String in
             let (high, low) = Self.halves(last.id)
             return PageCursor.encode([Int64(bitPattern: last.score.bitPattern), high, low])
@@ -120,9 +120,15 @@ struct DuplicatesController: RouteCollection {
 
     /// A candidate with both customers as they are now, side by side.
     private static func json(_ candidate: DuplicateCandidate, store: RapportDatabase) async throws -> String {
-        let repository = CustomerRepository(store)
-        let first = CustomerJSON.object(try await repository.find(candidate.firstID, visibleTo: .all))
-        let second = CustomerJSON.object(try await repository.find(candidate.secondID, visibleTo: .all))
+        try json(candidate, customers: try await CustomerRepository(store).find([candidate.firstID, candidate.secondID]))
+    }
+
+    /// A candidate with its customers taken from `customers`.
+    private static func json(_ candidate: DuplicateCandidate, customers: [UUID: StoredCustomer]) throws -> String {
+        guard let firstCustomer = customers[candidate.firstID], let secondCustomer = customers[candidate.secondID]
+        else { throw StoreError.notFound }
+        let first = CustomerJSON.object(firstCustomer)
+        let second = CustomerJSON.object(secondCustomer)
         let members: JSONValue = [
             "id": .string(UUIDText.format(candidate.id)),
             "score": .number((candidate.score * 1000).rounded() / 1000),
@@ -137,9 +143,11 @@ struct DuplicatesController: RouteCollection {
 
     /// A merge with both customers as they are now.
     private static func json(_ record: CustomerMergeRecord, store: RapportDatabase) async throws -> String {
-        let repository = CustomerRepository(store)
-        let survivor = CustomerJSON.object(try await repository.find(record.survivorID, visibleTo: .all))
-        let merged = CustomerJSON.object(try await repository.find(record.mergedID, visibleTo: .all))
+        let customers = try await CustomerRepository(store).find([record.survivorID, record.mergedID])
+        guard let survivorCustomer = customers[record.survivorID], let mergedCustomer = customers[record.mergedID]
+        else { throw StoreError.notFound }
+        let survivor = CustomerJSON.object(survivorCustomer)
+        let merged = CustomerJSON.object(mergedCustomer)
         let members: JSONValue = [
             "id": .string(UUIDText.format(record.id)),
             "candidate_id": record.candidateID.map { .string(UUIDText.format($0)) } ?? .null,
