@@ -71,18 +71,33 @@ public struct CustomerBulkWriter: Sendable {
     /// A batch with its rows and events worked out, ready to write. Preparing is computation only, so a caller can
     /// prepare the next batch while the previous one is being written.
     public struct PreparedBatch: Sendable {
-        fileprivate var models: [CustomerModel] = []
-        fileprivate var fields: [CustomerFields] = []
+        fileprivate var customers: [NewCustomer] = []
         fileprivate var stats: [CustomerStats] = []
-        fileprivate var events: [NewChangeEvent] = []
+        fileprivate var events: [EventLog.EncodedEvent] = []
         fileprivate var transactions: [(Transaction, source: String)] = []
         fileprivate var interactions: [Interaction] = []
         fileprivate var periods: [ClosedPeriod] = []
-        fileprivate var externalIDs: [(String, String, UUID)] = []
+        fileprivate var externalIDs: [[BulkValue]] = []
         fileprivate let preparedAt: Date
+    }
 
-        /// The customers' numbers, once written.
-        var numbers: [CustomerNumber] { models.map { CustomerNumber($0.number) } }
+    /// A customer row before it has a number: the number, and the search text that holds it, are given on writing.
+    fileprivate struct NewCustomer: Sendable {
+        let id: UUID
+        let fields: CustomerFields
+        let document: String
+        let version: Int64
+        let createdAt: Date
+        let updatedAt: Date
+
+        func row(number: Int64) -> [BulkValue] {
+            [
+                .uuid(id), .integer(number), .text(fields.kind.rawValue), .text(fields.name), BulkValue(fields.ownerID),
+                BulkValue(fields.team), BulkValue(fields.source), BulkValue(fields.birthday?.description),
+                .text(document), .text(CustomerSearch.text(number: CustomerNumber(number), fields: fields)),
+                .integer(version), .date(createdAt), .date(updatedAt),
+            ]
+        }
     }
 
     /// Writes one batch: `prepare`, then `write`.
@@ -102,25 +117,32 @@ public struct CustomerBulkWriter: Sendable {
     ) -> PreparedBatch {
         var prepared = PreparedBatch(preparedAt: now)
         for input in batch {
-            let created = Customer(id: input.id, number: CustomerNumber(0), fields: input.fields,
-                                   createdAt: input.createdAt, updatedAt: input.createdAt, archivedAt: nil, version: 1)
-            var customerEvents = CustomerHistory.creationEvents(of: created, actor: actor, source: source)
+            // The first document is written twice, as the customer's row and as its creation event: encoded once.
+            let firstDocument = input.fields.documentText
+            let created = NewChangeEvent(customerID: input.id, family: .info, kind: .created, actor: actor,
+                                         source: source, occurredAt: input.createdAt)
+            var customerEvents = [EventLog.EncodedEvent(created, oldValue: nil, newValue: firstDocument)]
             var fields = input.fields
             for change in input.changes {
                 customerEvents += CustomerHistory.changeEvents(
                     customerID: input.id, from: fields, to: change.fields, actor: actor, source: source, at: change.at)
+                    .map(EventLog.EncodedEvent.init)
                 fields = change.fields
             }
             let stored = Self.transactions(of: input, recordedAt: now)
             prepared.transactions += stored.map { ($0, fields.source ?? "") }
-            customerEvents += stored.map { TransactionRepository.event($0, actor: actor, source: source) }
+            customerEvents += stored.map {
+                EventLog.EncodedEvent(TransactionRepository.event($0, actor: actor, source: source))
+            }
             let customerInteractions = input.interactions.map { interaction in
                 var stored = interaction.input
                 stored.occurredAt = CustomerActivity.milliseconds(stored.occurredAt)
                 return Interaction(id: interaction.id, input: stored, recordedAt: interaction.recordedAt)
             }
             prepared.interactions += customerInteractions
-            customerEvents += customerInteractions.map { InteractionRepository.event($0, actor: actor, source: source) }
+            customerEvents += customerInteractions.map {
+                EventLog.EncodedEvent(InteractionRepository.event($0, actor: actor, source: source))
+            }
             let initial = CustomerStats.initial(createdAt: input.createdAt)
             var stats = CustomerStats(
                 purchases: PurchaseSummary(of: stored), interactions: Self.summary(of: customerInteractions, at: now),
@@ -129,22 +151,18 @@ public struct CustomerBulkWriter: Sendable {
             for change in engine.changes(from: initial.stage, purchases: stats.purchases, at: now) {
                 stats.stage = stats.stage.applying(change)
                 states.append(stats.stage)
-                customerEvents.append(change.event(customerID: input.id, actor: actor, source: source))
+                customerEvents.append(
+                    EventLog.EncodedEvent(change.event(customerID: input.id, actor: actor, source: source)))
             }
             prepared.periods += StagePeriods.closed(from: initial.stage, through: states, of: input.id)
-            prepared.events += customerEvents.sorted { $0.occurredAt < $1.occurredAt }
+            prepared.events += customerEvents.sorted { $0.event.occurredAt < $1.event.occurredAt }
             for (system, externalID) in fields.externalIDs {
-                prepared.externalIDs.append((system, externalID, input.id))
+                prepared.externalIDs.append([.text(system), .text(externalID), .uuid(input.id)])
             }
-            let model = CustomerModel()
-            model.id = input.id
-            model.number = 0
-            model.apply(fields)
-            model.version = Int64(1 + input.changes.count)
-            model.createdAt = input.createdAt
-            model.updatedAt = input.changes.last?.at ?? input.createdAt
-            prepared.models.append(model)
-            prepared.fields.append(fields)
+            prepared.customers.append(NewCustomer(
+                id: input.id, fields: fields, document: input.changes.isEmpty ? firstDocument : fields.documentText,
+                version: Int64(1 + input.changes.count), createdAt: input.createdAt,
+                updatedAt: input.changes.last?.at ?? input.createdAt))
             prepared.stats.append(stats)
         }
         return prepared
@@ -153,42 +171,35 @@ public struct CustomerBulkWriter: Sendable {
     /// Writes a prepared batch in one transaction: numbers the customers, then inserts every row. External IDs must
     /// not be taken already; a taken one fails the whole batch.
     public func write(_ prepared: PreparedBatch) async throws -> Counts {
-        guard !prepared.models.isEmpty else { return Counts() }
-        return try await store.write(bulk: true) { database in try await Self.write(prepared, on: database) }
+        guard !prepared.customers.isEmpty else { return Counts() }
+        return try await store.write(bulk: true) { database in try await Self.write(prepared, on: database).counts }
     }
 
-    /// `write` inside the caller's transaction (an import's batch). On return `prepared.numbers` are the customers'
-    /// numbers.
-    static func write(_ prepared: PreparedBatch, on database: any Database) async throws -> Counts {
-        guard !prepared.models.isEmpty else { return Counts() }
-        let sql = database as! any SQLDatabase
-        let firstNumber = try await Counter.customerNumber.reserve(Int64(prepared.models.count), on: database)
-        for (offset, model) in prepared.models.enumerated() {
-            model.number = firstNumber + Int64(offset)
-            model.searchText = CustomerSearch.text(number: CustomerNumber(model.number),
-                                                   fields: prepared.fields[offset])
-        }
-        try await Self.insert(prepared.models, on: sql)
+    /// `write` inside the caller's transaction (an import's batch); also gives the customers' numbers, in order.
+    static func write(_ prepared: PreparedBatch, on database: any Database) async throws
+        -> (counts: Counts, numbers: [CustomerNumber])
+    {
+        guard !prepared.customers.isEmpty else { return (Counts(), []) }
+        let firstNumber = try await Counter.customerNumber.reserve(Int64(prepared.customers.count), on: database)
+        let numbers = prepared.customers.indices.map { firstNumber + Int64($0) }
+        try await BulkInsert.insert(into: "customers", columns: customerColumns,
+                                    rows: zip(prepared.customers, numbers).map { $0.row(number: $1) }, on: database)
         try await CustomerStatsTable.insert(
-            prepared.models.indices.map { (prepared.models[$0].number, prepared.models[$0].id!, prepared.stats[$0]) },
-            on: sql)
-        for chunk in prepared.externalIDs.chunked(into: 1000) {
-            let insert = sql.insert(into: "customer_external_ids").columns("source", "external_id", "customer_id")
-            for (system, externalID, customerID) in chunk {
-                insert.values(SQLBind(system), SQLBind(externalID), SQLBind(customerID))
-            }
-            try await insert.run()
-        }
-        try await CustomerContacts.insert(
-            prepared.models.indices.map { (prepared.models[$0].id!, prepared.fields[$0]) }, on: sql)
+            prepared.customers.indices.map { (numbers[$0], prepared.customers[$0].id, prepared.stats[$0]) },
+            on: database)
+        try await BulkInsert.insert(into: "customer_external_ids", columns: ["source", "external_id", "customer_id"],
+                                    rows: prepared.externalIDs, on: database)
+        try await CustomerContacts.insert(prepared.customers.map { ($0.id, $0.fields) }, on: database)
+        let sql = database as! any SQLDatabase
         try await TransactionRows.insert(prepared.transactions, on: sql)
         try await TransactionRows.upsertProducts(from: prepared.transactions.map(\.0), at: prepared.preparedAt,
                                                  on: sql)
         try await InteractionRows.insert(prepared.interactions, on: sql)
         try await StagePeriods.insert(prepared.periods, on: sql)
-        try await EventLog.append(prepared.events, recordedAt: prepared.preparedAt, on: database)
-        return Counts(customers: prepared.models.count, transactions: prepared.transactions.count,
-                      interactions: prepared.interactions.count, events: prepared.events.count)
+        try await EventLog.append(encoded: prepared.events, recordedAt: prepared.preparedAt, on: database)
+        let counts = Counts(customers: prepared.customers.count, transactions: prepared.transactions.count,
+                            interactions: prepared.interactions.count, events: prepared.events.count)
+        return (counts, numbers.map(CustomerNumber.init))
     }
 
     /// The stored transactions of a customer, with each purchase's refunded amount summed from its refunds.
@@ -221,19 +232,4 @@ public struct CustomerBulkWriter: Sendable {
         "id", "number", "kind", "name", "owner_id", "team", "source", "birthday", "document", "search_text", "version",
         "created_at", "updated_at",
     ]
-
-    private static func insert(_ models: [CustomerModel], on sql: any SQLDatabase) async throws {
-        for chunk in models.chunked(into: 400) {
-            let insert = sql.insert(into: "customers").columns(customerColumns)
-            for model in chunk {
-                insert.values([
-                    SQLBind(model.id), SQLBind(model.number), SQLBind(model.kind), SQLBind(model.name),
-                    SQLBind(model.ownerID), SQLBind(model.team), SQLBind(model.source), SQLBind(model.birthday),
-                    SQLBind(model.document), SQLBind(model.searchText), SQLBind(model.version),
-                    SQLBind(model.createdAt), SQLBind(model.updatedAt),
-                ])
-            }
-            try await insert.run()
-        }
-    }
 }

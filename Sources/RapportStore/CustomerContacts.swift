@@ -1,3 +1,4 @@
+import FluentKit
 import Foundation
 import RapportCore
 import SQLKit
@@ -15,23 +16,23 @@ enum CustomerContacts {
     }
 
     /// Adds the contact points of new customers.
-    static func insert(_ customers: [(id: UUID, fields: CustomerFields)], on sql: any SQLDatabase) async throws {
-        let rows = customers.flatMap { customer in of(customer.fields).map { ($0.0, $0.1, customer.id) } }
-        for chunk in rows.chunked(into: 1000) {
-            let insert = sql.insert(into: "customer_contacts").columns("kind", "value", "customer_id")
-            for (kind, value, id) in chunk { insert.values(SQLBind(kind.rawValue), SQLBind(value), SQLBind(id)) }
-            try await insert.run()
+    static func insert(_ customers: [(id: UUID, fields: CustomerFields)], on database: any Database) async throws {
+        let rows = customers.flatMap { customer in
+            of(customer.fields).map { [BulkValue.text($0.0.rawValue), .text($0.1), .uuid(customer.id)] }
         }
+        try await BulkInsert.insert(into: "customer_contacts", columns: ["kind", "value", "customer_id"], rows: rows,
+                                    on: database)
     }
 
     /// Replaces a customer's contact points when they changed.
-    static func update(_ customerID: UUID, from old: CustomerFields, to new: CustomerFields, on sql: any SQLDatabase)
-        async throws
+    static func update(_ customerID: UUID, from old: CustomerFields, to new: CustomerFields,
+                       on database: any Database) async throws
     {
         guard old.emails.map(\.address) != new.emails.map(\.address) || old.phones.map(\.number) != new.phones.map(\.number)
         else { return }
-        try await sql.delete(from: "customer_contacts").where("customer_id", .equal, customerID).run()
-        try await insert([(customerID, new)], on: sql)
+        try await (database as! any SQLDatabase).delete(from: "customer_contacts")
+            .where("customer_id", .equal, customerID).run()
+        try await insert([(customerID, new)], on: database)
     }
 
     /// The customers holding each of these values of a kind.

@@ -312,8 +312,8 @@ extension CustomerImporter {
             let inputs = accepted.map { CustomerHistoryInput(id: TimeOrderedID.make(at: now), createdAt: now,
                                                              fields: $0.fields) }
             let prepared = CustomerBulkWriter.prepare(inputs, engine: engine, at: now, actor: actor, source: .import)
-            _ = try await CustomerBulkWriter.write(prepared, on: database)
-            for ((index, _), number) in zip(accepted, prepared.numbers) {
+            let numbers = try await CustomerBulkWriter.write(prepared, on: database).numbers
+            for ((index, _), number) in zip(accepted, numbers) {
                 outcomes[index] = ImportOutcome(line: records[index].line, action: .created, number: number,
                                                 changes: [], reasons: [])
             }

@@ -39,9 +39,9 @@ public struct CustomerRepository: Sendable {
         model.updatedAt = now
         try await model.create(on: database)
         let stats = CustomerStats.initial(createdAt: now)
-        try await CustomerStatsTable.insert([(model.number, model.id!, stats)], on: database as! any SQLDatabase)
+        try await CustomerStatsTable.insert([(model.number, model.id!, stats)], on: database)
         try await Self.syncExternalIDs(of: model.id!, from: [:], to: fields.externalIDs, on: database)
-        try await CustomerContacts.insert([(model.id!, fields)], on: database as! any SQLDatabase)
+        try await CustomerContacts.insert([(model.id!, fields)], on: database)
         let customer = Customer(
             id: model.id!, number: CustomerNumber(model.number), fields: fields, createdAt: now, updatedAt: now,
             archivedAt: nil, version: 1)
@@ -125,7 +125,7 @@ public struct CustomerRepository: Sendable {
         guard !events.isEmpty else { return false }
         try await Self.checkReferences(fields, customerID: id, on: database)
         try await Self.syncExternalIDs(of: id, from: old.externalIDs, to: fields.externalIDs, on: database)
-        try await CustomerContacts.update(id, from: old, to: fields, on: database as! any SQLDatabase)
+        try await CustomerContacts.update(id, from: old, to: fields, on: database)
         model.apply(fields)
         try await Self.save(model, at: now, on: database)
         try await EventLog.append(events, recordedAt: now, on: database)

@@ -94,27 +94,25 @@ enum CustomerStatsTable {
         return stats
     }
 
-    /// The values of one row, in `["number", "customer_id"] + columns` order.
-    static func values(_ stats: CustomerStats, number: Int64, customerID: UUID) -> [any SQLExpression] {
-        let purchases = stats.purchases
-        return [
-            SQLBind(number), SQLBind(customerID), SQLBind(stats.stage.stage.rawValue), SQLBind(stats.stage.since),
-            SQLBind(stats.stage.rule), SQLBind(stats.stage.reason), SQLBind(stats.stage.overridden),
-            SQLBind(purchases.firstPurchaseAt), SQLBind(purchases.lastPurchaseAt), SQLBind(purchases.ordersCount),
-            SQLBind(purchases.totalSpentMinor), SQLBind(purchases.purchaseDaysText),
-            SQLBind(stats.interactions.lastInteractionAt), SQLBind(stats.interactions.recentText),
-        ]
-    }
-
     /// Inserts the stats rows of new customers.
-    static func insert(_ rows: [(number: Int64, customerID: UUID, stats: CustomerStats)], on sql: any SQLDatabase)
+    static func insert(_ rows: [(number: Int64, customerID: UUID, stats: CustomerStats)], on database: any Database)
         async throws
     {
-        for chunk in rows.chunked(into: 500) {
-            let insert = sql.insert(into: "customer_stats").columns(["number", "customer_id"] + columns)
-            for row in chunk { insert.values(values(row.stats, number: row.number, customerID: row.customerID)) }
-            try await insert.run()
-        }
+        try await BulkInsert.insert(into: "customer_stats", columns: ["number", "customer_id"] + columns,
+                                    rows: rows.map { row($0.stats, number: $0.number, customerID: $0.customerID) },
+                                    on: database)
+    }
+
+    /// A stats row in `number, customer_id, columns…` order.
+    static func row(_ stats: CustomerStats, number: Int64, customerID: UUID) -> [BulkValue] {
+        let purchases = stats.purchases
+        return [
+            .integer(number), .uuid(customerID), .text(stats.stage.stage.rawValue), .date(stats.stage.since),
+            .text(stats.stage.rule), .text(stats.stage.reason), .bool(stats.stage.overridden),
+            BulkValue(purchases.firstPurchaseAt), BulkValue(purchases.lastPurchaseAt), .integer(purchases.ordersCount),
+            .integer(purchases.totalSpentMinor), .text(purchases.purchaseDaysText),
+            BulkValue(stats.interactions.lastInteractionAt), .text(stats.interactions.recentText),
+        ]
     }
 
     /// Rewrites one customer's stats.

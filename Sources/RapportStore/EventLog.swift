@@ -48,49 +48,22 @@ public struct EventLog: Sendable {
     static func append(encoded events: [EncodedEvent], recordedAt: Date, on database: any Database) async throws {
         guard !events.isEmpty else { return }
         let first = try await Counter.eventSeq.reserve(Int64(events.count), on: database)
-        if let sqlite = database as? any SQLiteDatabase {
-            try await appendOnSQLite(events, first: first, recordedAt: recordedAt, on: sqlite)
-            return
+        let rows: [[BulkValue]] = events.enumerated().map { offset, encoded in
+            let event = encoded.event
+            return [
+                .integer(first + Int64(offset)), .uuid(event.customerID), .text(event.family.rawValue),
+                .text(event.kind.rawValue), BulkValue(event.field), BulkValue(encoded.oldValue),
+                BulkValue(encoded.newValue), .text(event.actor.kind.rawValue), BulkValue(event.actor.id),
+                .text(event.source.rawValue), .date(event.occurredAt), .date(recordedAt),
+            ]
         }
-        let sql = database as! any SQLDatabase
-        for (chunkIndex, chunk) in events.chunked(into: 500).enumerated() {
-            let insert = sql.insert(into: "customer_events").columns(columns)
-            for (offset, encoded) in chunk.enumerated() {
-                let event = encoded.event
-                insert.values([
-                    SQLBind(first + Int64(chunkIndex * 500 + offset)), SQLBind(event.customerID),
-                    SQLBind(event.family.rawValue), SQLBind(event.kind.rawValue), SQLBind(event.field),
-                    SQLBind(encoded.oldValue), SQLBind(encoded.newValue), SQLBind(event.actor.kind.rawValue),
-                    SQLBind(event.actor.id), SQLBind(event.source.rawValue), SQLBind(event.occurredAt),
-                    SQLBind(recordedAt),
-                ])
-            }
-            try await insert.run()
-        }
+        try await BulkInsert.insert(into: "customer_events", columns: columns, rows: rows, on: database)
     }
 
     static let columns = [
         "seq", "customer_id", "family", "kind", "field", "old_value", "new_value", "actor_kind", "actor_id", "source",
         "occurred_at", "recorded_at",
     ]
-
-    /// `append` on SQLite, for the hundreds of thousands of events a recompute can write.
-    private static func appendOnSQLite(
-        _ events: [EncodedEvent], first: Int64, recordedAt: Date, on sqlite: any SQLiteDatabase
-    ) async throws {
-        func text(_ value: String?) -> SQLiteData { value.map(SQLiteData.text) ?? .null }
-        let recorded = SQLiteData.float(recordedAt.timeIntervalSince1970)
-        let rows: [[SQLiteData]] = events.enumerated().map { offset, encoded in
-            let event = encoded.event
-            return [
-                .integer(Int(first) + offset), .text(event.customerID.uuidString), .text(event.family.rawValue),
-                .text(event.kind.rawValue), text(event.field), text(encoded.oldValue), text(encoded.newValue),
-                .text(event.actor.kind.rawValue), text(event.actor.id?.uuidString), .text(event.source.rawValue),
-                .float(event.occurredAt.timeIntervalSince1970), recorded,
-            ]
-        }
-        try await SQLiteBulkInsert.insert(into: "customer_events", columns: columns, rows: rows, on: sqlite)
-    }
 
     /// A position in a customer's timeline, newest first: events strictly older than it come next.
     public struct TimelinePosition: Equatable, Sendable {
