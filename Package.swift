@@ -83,7 +83,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RapportCoreTests",
-            dependencies: ["RapportCore"],
+            dependencies: ["RapportCore", "RapportTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -23,11 +23,16 @@ struct DocumentReader {
             return nil
         }
         let cleaned = prose ? raw.trimmingCharacters(in: .whitespacesAndNewlines) : TextNormalization.clean(raw)
-        if cleaned.count > max {
+        // A text of at most `max` bytes has at most `max` characters, without counting them.
+        if cleaned.utf8.count > max, cleaned.count > max {
             fail(path, "too_long", "at most \(max) characters")
             return nil
         }
-        if cleaned.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) {
+        // The control characters (general category Cc) are exactly U+0000…U+001F and U+007F…U+009F.
+        let isControl = { (scalar: Unicode.Scalar) in
+            (scalar.value < 0x20 && scalar != "\n") || (0x7F...0x9F).contains(scalar.value)
+        }
+        if cleaned.unicodeScalars.contains(where: isControl) {
             fail(path, "invalid_text", "control characters are not allowed")
             return nil
         }

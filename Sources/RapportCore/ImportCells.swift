@@ -19,9 +19,17 @@ public enum ImportCells {
 
     /// The parts of a cell holding several values: separated by , ; / | 、 or their full-width forms.
     public static func split(_ value: String) -> [String] {
-        TextNormalization.halfWidth(value).split { ",;/|、".contains($0) }
+        // Most cells hold one value: without a separator scalar there is nothing to split.
+        guard value.unicodeScalars.contains(where: { separators.contains($0.value) }) else {
+            let single = TextNormalization.trimmed(TextNormalization.halfWidth(value))
+            return single.isEmpty ? [] : [single]
+        }
+        return TextNormalization.halfWidth(value).split { ",;/|、".contains($0) }
             .map { TextNormalization.trimmed(String($0)) }.filter { !$0.isEmpty }
     }
+
+    /// The separators of `split` and their full-width forms: , ; / | 、 ， ； ／ ｜.
+    private static let separators: Set<UInt32> = [0x2C, 0x3B, 0x2F, 0x7C, 0x3001, 0xFF0C, 0xFF1B, 0xFF0F, 0xFF5C]
 
     /// A yes/no cell: 是/否, yes/no, y/n, true/false, 1/0, 同意/拒绝, √/×; nil for anything else.
     public static func flag(_ value: String) -> Bool? {

@@ -12,6 +12,7 @@ public enum TextNormalization {
     /// `halfWidth`, then surrounding white space (including U+3000, newlines, NBSP) trimmed.
     public static func clean(_ text: String) -> String {
         let folded = halfWidth(text)
+        if endsWithoutSpace(folded) { return folded }
         // Trimming whole Characters (not scalars) so a combining mark is never split from its base.
         guard let first = folded.firstIndex(where: { !$0.isWhitespace }),
               let last = folded.lastIndex(where: { !$0.isWhitespace })
@@ -22,11 +23,19 @@ public enum TextNormalization {
     /// The text without surrounding white space (as `Character.isWhitespace` has it: spaces, tabs, newlines, NBSP,
     /// U+3000), and the same string, uncopied, when it has none — the common case for the cells of an import.
     public static func trimmed(_ text: String) -> String {
+        if endsWithoutSpace(text) { return text }
         guard let first = text.first, let last = text.last, first.isWhitespace || last.isWhitespace else { return text }
         guard let start = text.firstIndex(where: { !$0.isWhitespace }),
               let end = text.lastIndex(where: { !$0.isWhitespace })
         else { return "" }
         return String(text[start...end])
+    }
+
+    /// Whether the text starts and ends with a visible ASCII character, so there is nothing to trim: a check of two
+    /// bytes where finding the first and last Characters costs grapheme breaking.
+    private static func endsWithoutSpace(_ text: String) -> Bool {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return false }
+        return (0x21...0x7E).contains(first) && (0x21...0x7E).contains(last)
     }
 
     /// The half-width form of one scalar, or the scalar itself when it has none.

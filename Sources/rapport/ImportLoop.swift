@@ -116,7 +116,7 @@ private struct RejectedRows {
 
     mutating func write(line: Int, reasons: [String], raw: String) throws {
         if handle == nil {
-            FileManager.default.createFile(atPath: path, contents: Data("line,reason,row\n".utf8))
+            _ = FileManager.default.createFile(atPath: path, contents: Data("line,reason,row\n".utf8))
             guard let opened = FileHandle(forWritingAtPath: path) else {
                 throw ArgumentParser.ValidationError("--report: cannot write \(path)")
             }
