@@ -28,11 +28,21 @@ enum CustomerContacts {
     static func update(_ customerID: UUID, from old: CustomerFields, to new: CustomerFields,
                        on database: any Database) async throws
     {
-        guard old.emails.map(\.address) != new.emails.map(\.address) || old.phones.map(\.number) != new.phones.map(\.number)
-        else { return }
-        try await (database as! any SQLDatabase).delete(from: "customer_contacts")
-            .where("customer_id", .equal, customerID).run()
-        try await insert([(customerID, new)], on: database)
+        try await update([(customerID, old, new)], on: database)
+    }
+
+    /// Replaces the contact points of the customers whose contact points changed.
+    static func update(_ changes: [(id: UUID, old: CustomerFields, new: CustomerFields)], on database: any Database)
+        async throws
+    {
+        let changed = changes.filter { _, old, new in
+            old.emails.map(\.address) != new.emails.map(\.address) || old.phones.map(\.number) != new.phones.map(\.number)
+        }
+        for chunk in changed.map(\.id).chunked(into: 500) {
+            try await (database as! any SQLDatabase).delete(from: "customer_contacts")
+                .where("customer_id", .in, SQLBind.group(Array(chunk))).run()
+        }
+        try await insert(changed.map { ($0.id, $0.new) }, on: database)
     }
 
     /// The customers holding each of these values of a kind.

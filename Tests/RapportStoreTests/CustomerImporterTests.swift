@@ -107,4 +107,61 @@ struct CustomerImporterTests {
             #expect(wang.addresses.map(\.city) == ["上海市", "北京市"])
         }
     }
+
+    @Test("a matched row naming an unknown owner or another's ID is rejected; an update writes row, IDs, contacts, search")
+    func updatesCheckedAndWrittenInBulk() async throws {
+        try await StoreHarness.run { store, _ in
+            let importer = CustomerImporter(store, engine: LifecycleEngine())
+            let parser = CustomerFieldsParser(defaultPhoneRegion: "CN")
+            let repository = CustomerRepository(store)
+            let holder = try await repository.create(
+                try parser.parse(["name": "甲", "external_ids": ["erp": "E-1", "crm": "C-1"]]),
+                actor: .system, source: .system)
+            let matched = try await repository.create(
+                try parser.parse(["name": "乙", "emails": [["address": "b@example.com"]]]),
+                actor: .system, source: .system)
+            let header = ["姓名", "手机", "邮箱", "客户编号", "owner", "crm"]
+            let mapping = try CustomerImportMapping(header: header, overrides: ["owner": .ownerID,
+                                                                               "crm": .externalIDIn("crm")])
+            let reader = CustomerImportRow(header: header, mapping: mapping, source: "erp", defaultPhoneRegion: "CN")
+            let rows = [
+                ["乙", "", "b@example.com", "", UUID().uuidString, ""],
+                ["乙", "13700137000", "b@example.com", "E-2", "", "C-1"],
+                ["乙", "13700137000", "b@example.com", "E-2", "", ""],
+            ]
+            let records = rows.enumerated().map { index, fields in
+                ImportRecord(line: index + 2, raw: fields.joined(separator: ","), parsed: Result {
+                    () throws(ValidationError) in try reader.parse(fields)
+                })
+            }
+            let events = try await Self.count("customer_events", store)
+            let run = try await importer.begin(fileName: "u.csv", digest: "u1", source: "erp")
+            let outcomes = try await importer.importBatch(records, run: run, source: "erp", dryRun: false)
+            #expect(outcomes.map(\.action) == [.rejected, .rejected, .updated])
+            #expect(outcomes[0].reasons.joined().contains("owner_id"))
+            #expect(outcomes[1].reasons.joined().contains("external_ids.crm"))
+            #expect(outcomes[2].number == matched.number)
+            #expect(outcomes[2].changes.map(\.field).sorted() == ["external_ids", "phones"])
+            #expect(try await Self.count("customer_events", store) == events + 2)
+
+            let stored = try await repository.find(matched.id, visibleTo: .all)
+            #expect(stored.version == matched.version + 1)
+            #expect(try stored.decoded().fields.externalIDs == ["erp": "E-2"])
+            #expect(try stored.decoded().fields.phones.map(\.number) == ["+8613700137000"])
+            #expect(try await repository.find(holder.id, visibleTo: .all).decoded().fields.externalIDs
+                == ["erp": "E-1", "crm": "C-1"])
+            let found = try await repository.list(visibleTo: .all, search: "13700137", archived: false, before: nil,
+                                                  limit: 10)
+            #expect(found.map(\.id) == [matched.id])
+            let sql = store.database as! any SQLDatabase
+            let contacts = try await sql.raw("""
+                SELECT kind, value FROM customer_contacts WHERE customer_id = \(bind: matched.id) ORDER BY kind
+                """).all().map { try $0.decode(column: "value", as: String.self) }
+            #expect(contacts == ["b@example.com", "+8613700137000"])
+            let externalIDs = try await sql.raw("""
+                SELECT source, external_id FROM customer_external_ids WHERE customer_id = \(bind: matched.id)
+                """).all().map { try $0.decode(column: "external_id", as: String.self) }
+            #expect(externalIDs == ["E-2"])
+        }
+    }
 }
