@@ -9,8 +9,6 @@ public struct CustomerHistoryInput: Sendable {
     public let createdAt: Date
     /// The fields as created.
     public let fields: CustomerFields
-    /// `fields.documentText`, when the caller has it already.
-    let document: String?
     /// Later versions of the fields, in time order, each complete.
     public let changes: [(at: Date, fields: CustomerFields)]
     /// Purchases and refunds in any order; refunds refer to purchases in the same list.
@@ -23,21 +21,10 @@ public struct CustomerHistoryInput: Sendable {
         id: UUID, createdAt: Date, fields: CustomerFields, changes: [(at: Date, fields: CustomerFields)] = [],
         transactions: [TransactionInput] = [], transactionIDs: [UUID] = [], interactions: [Interaction] = []
     ) {
-        self.init(id: id, createdAt: createdAt, fields: fields, document: nil, changes: changes,
-                  transactions: transactions, transactionIDs: transactionIDs, interactions: interactions)
-    }
-
-    /// A customer with history whose first document is encoded already.
-    init(
-        id: UUID, createdAt: Date, fields: CustomerFields, document: String?,
-        changes: [(at: Date, fields: CustomerFields)] = [], transactions: [TransactionInput] = [],
-        transactionIDs: [UUID] = [], interactions: [Interaction] = []
-    ) {
         precondition(transactions.count == transactionIDs.count, "one ID per transaction")
         self.id = id
         self.createdAt = createdAt
         self.fields = fields
-        self.document = document
         self.changes = changes
         self.transactions = transactions
         self.transactionIDs = transactionIDs
@@ -131,7 +118,7 @@ public struct CustomerBulkWriter: Sendable {
         var prepared = PreparedBatch(preparedAt: now)
         for input in batch {
             // The first document is written twice, as the customer's row and as its creation event: encoded once.
-            let firstDocument = input.document ?? input.fields.documentText
+            let firstDocument = input.fields.documentText
             let created = NewChangeEvent(customerID: input.id, family: .info, kind: .created, actor: actor,
                                          source: source, occurredAt: input.createdAt)
             var customerEvents = [EventLog.EncodedEvent(created, oldValue: nil, newValue: firstDocument)]

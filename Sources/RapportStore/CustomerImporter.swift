@@ -12,9 +12,6 @@ public struct ImportRecord: Sendable {
     /// For a row of a Rapport export: the customer it was. It matches that customer if this database holds it, and
     /// no one else: the file says who is who, so contact points shared by two customers do not join them.
     public let identity: ExportedIdentity?
-    /// The parsed customer's document as stored, for creating it. Encoded here, as the record is read, because an
-    /// import reads the next batch while it writes the last one: the encoding runs beside the writing, not before it.
-    let document: String?
 
     /// Creates a record.
     public init(line: Int, raw: String, parsed: Result<(fields: CustomerFields, given: Set<String>), ValidationError>,
@@ -23,7 +20,6 @@ public struct ImportRecord: Sendable {
         self.raw = raw
         self.parsed = parsed
         self.identity = identity
-        document = try? parsed.get().fields.documentText
     }
 }
 
@@ -353,8 +349,7 @@ extension CustomerImporter {
             }
             guard !accepted.isEmpty else { return }
             let inputs = accepted.map {
-                CustomerHistoryInput(id: TimeOrderedID.make(at: now), createdAt: now, fields: $0.fields,
-                                     document: records[$0.index].document)
+                CustomerHistoryInput(id: TimeOrderedID.make(at: now), createdAt: now, fields: $0.fields)
             }
             let prepared = CustomerBulkWriter.prepare(inputs, engine: engine, at: now, actor: actor, source: .import)
             let numbers = try await CustomerBulkWriter.write(prepared, on: database).numbers
