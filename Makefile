@@ -1,5 +1,5 @@
 # Everyday verbs. `make test` is the test command CI runs (on SQLite, then on PostgreSQL).
-.PHONY: run test test-postgres bench format
+.PHONY: run test test-postgres test-browser bench format
 
 run:
 	swift run rapport serve --demo
@@ -11,6 +11,10 @@ test:
 
 test-postgres:
 	scripts/with-postgres $(MAKE) test
+
+test-browser:
+	swift build --product rapport
+	python3 scripts/browser_tests.py .build/debug/rapport
 
 bench:
 	bench/lifecycle

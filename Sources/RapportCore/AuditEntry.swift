@@ -16,6 +16,14 @@ public struct AuditAction: RawRepresentable, Hashable, Codable, Sendable {
     public static let customerErased = AuditAction(rawValue: "customer.erased")
     /// A caller was refused an action its role does not allow; `detail.operation` names the action.
     public static let permissionDenied = AuditAction(rawValue: "permission.denied")
+    /// A user signed in to the web UI; the actor is the user.
+    public static let signedIn = AuditAction(rawValue: "sign_in.succeeded")
+    /// A sign-in failed (unknown account, wrong password, disabled user); the target is the account when it exists.
+    public static let signInFailed = AuditAction(rawValue: "sign_in.failed")
+    /// A sign-in was refused unchecked: too many failures for the account from the address.
+    public static let signInThrottled = AuditAction(rawValue: "sign_in.throttled")
+    /// A user signed out of the web UI.
+    public static let signedOut = AuditAction(rawValue: "sign_out")
 }
 
 /// An entry about to be appended to the audit log; the store assigns its ID and time. Its detail must hold no

@@ -15,19 +15,38 @@ public enum MoneyText {
         var divisor: Int64 = 1
         for _ in 0..<minorDigits(of: currency) { divisor *= 10 }
         let units = (minor + (minor >= 0 ? divisor / 2 : -divisor / 2)) / divisor
-        var digits = String(units.magnitude)
+        return (units < 0 ? "-" : "") + symbol(of: currency) + grouped(units.magnitude)
+    }
+
+    /// A minor-unit amount to the minor unit, as tables of money show it: 123_450 fen → "¥1,234.50".
+    public static func exact(minor: Int64, currency: String) -> String {
+        let digits = minorDigits(of: currency)
+        var divisor: UInt64 = 1
+        for _ in 0..<digits { divisor *= 10 }
+        let (units, fraction) = minor.magnitude.quotientAndRemainder(dividingBy: divisor)
+        let fractionDigits = String(fraction)
+        let decimals = digits == 0 ? "" : "." + String(repeating: "0", count: digits - fractionDigits.count)
+            + fractionDigits
+        return (minor < 0 ? "-" : "") + symbol(of: currency) + grouped(units) + decimals
+    }
+
+    private static func grouped(_ value: UInt64) -> String {
+        var digits = String(value)
         var grouped = ""
         while digits.count > 3 {
             grouped = "," + digits.suffix(3) + grouped
             digits.removeLast(3)
         }
-        let symbol: String = switch currency {
+        return digits + grouped
+    }
+
+    private static func symbol(of currency: String) -> String {
+        switch currency {
         case "CNY", "JPY": "¥"
         case "USD": "$"
         case "EUR": "€"
         case "GBP": "£"
         default: currency + " "
         }
-        return (units < 0 ? "-" : "") + symbol + digits + grouped
     }
 }

@@ -31,6 +31,9 @@ public struct Settings: Equatable, Sendable {
     /// The duplicate score from which a scan merges a pair without review; nil (`off`, the default) leaves every
     /// pair to a person.
     public var dedupeAutoMerge: Double? = nil
+    /// Whether the server is reached over HTTPS through a proxy that terminates TLS: the web UI's cookies are then
+    /// marked `Secure`, so a browser never sends them in clear text.
+    public var behindTLS = false
 
     /// One setting: its flag, its environment variable and its default.
     public enum Key: String, CaseIterable, Sendable {
@@ -57,6 +60,7 @@ public struct Settings: Equatable, Sendable {
         case shiftMinPurchases = "shift-min-purchases"
         case shiftMinBaskets = "shift-min-baskets"
         case dedupeAutoMerge = "dedupe-auto-merge"
+        case behindTLS = "behind-tls"
 
         /// The environment variable that sets it.
         public var environmentName: String {
@@ -93,6 +97,7 @@ public struct Settings: Equatable, Sendable {
             case .shiftMinPurchases: "8"
             case .shiftMinBaskets: "3"
             case .dedupeAutoMerge: "off"
+            case .behindTLS: "off"
             }
         }
     }
@@ -191,12 +196,18 @@ public struct Settings: Equatable, Sendable {
                 problems.append("\(describe(.dedupeAutoMerge)): expected off or a duplicate score from 0.5 to 1")
             }
         }
+        let behindTLS = raw(.behindTLS)?.lowercased()
+        if behindTLS != "on", behindTLS != "off" {
+            problems.append("\(describe(.behindTLS)): expected on or off")
+        }
         guard problems.isEmpty else { throw SettingsError(problems: problems) }
-        return Settings(
+        var settings = Settings(
             databasePath: raw(.database) ?? "", databaseURL: databaseURL, host: host, port: port,
             phoneRegion: region, maxBodyBytes: maxBodyBytes, tokenCacheSeconds: tokenCacheSeconds,
             logLevel: logLevel, baseCurrency: baseCurrency, lifecycle: lifecycle, dailyRecompute: dailyRecompute == "on",
             analytics: analytics, dedupeAutoMerge: dedupeAutoMerge)
+        settings.behindTLS = behindTLS == "on"
+        return settings
     }
 }
 

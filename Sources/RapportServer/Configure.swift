@@ -32,6 +32,7 @@ public func configure(_ app: Application, settings: Settings, clock: any Rapport
     app.middleware = Middlewares()
     app.middleware.use(ServicesMiddleware(services: services))
     try routes(app)
+    try WebUI.configure(app)
     app.middleware.use(ProblemMiddleware(allowedMethods: AllowedMethods(app.routes)))
 }
 

@@ -68,3 +68,17 @@ extension UserModel {
             createdAt: createdAt, disabledAt: disabledAt)
     }
 }
+
+extension UserRepository {
+    /// The language the user chose for the web UI; nil when they never chose one.
+    public func locale(of id: UUID) async throws -> String? {
+        try await UserModel.find(id, on: store.database)?.locale
+    }
+
+    /// Records the user's choice of language for the web UI.
+    public func setLocale(_ locale: String, of id: UUID) async throws {
+        try await store.write { database in
+            try await UserModel.query(on: database).filter(\.$id == id).set(\.$locale, to: locale).update()
+        }
+    }
+}

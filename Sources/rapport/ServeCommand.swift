@@ -16,6 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (env RAPPORT_PORT; default 8080).")
     var port: Int?
 
+    @Option(help: "on: the server is reached over HTTPS through a proxy, so the web UI's cookies are marked Secure (env RAPPORT_BEHIND_TLS; default off).")
+    var behindTLS: String?
+
     @Flag(help: "On a database without customers, first load the demo business (2,000 customers, seed 42).")
     var demo = false
 
@@ -23,6 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
         var flags = options.flags
         flags[.host] = host
         flags[.port] = port.map(String.init)
+        flags[.behindTLS] = behindTLS
         let settings = try CommandSettings.resolve(flags)
         try await RapportRuntime.withApplication(settings, serving: true) { app in
             let url = "http://\(settings.host):\(settings.port)"

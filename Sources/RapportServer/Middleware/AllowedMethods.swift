@@ -13,7 +13,8 @@ struct AllowedMethods: @unchecked Sendable {
             let key = route.path.map(\.description).joined(separator: "/")
             methodsByPath[key, default: (route.path, [])].methods.append(route.method.rawValue)
         }
-        for (path, methods) in methodsByPath.values {
+        // The root (the web UI's `GET /`) cannot be registered in a trie router; other methods there stay 404.
+        for (path, methods) in methodsByPath.values where !path.isEmpty {
             router.register(methods.sorted(), at: path)
         }
     }

@@ -22,5 +22,6 @@ public enum RapportMigrations {
         M0016_CreateDuplicates(),
         M0017_CreateAuditLog(),
         M0018_CreateImportJobs(),
+        M0019_CreateWebSessions(),
     ]
 }

@@ -16,6 +16,8 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "role") var role: String
     @OptionalField(key: "team") var team: String?
     @OptionalField(key: "disabled_at") var disabledAt: Date?
+    /// The language the user chose for the web UI (`zh-CN`, `en`); nil: the browser's.
+    @OptionalField(key: "locale") var locale: String?
 
     init() {}
 }

@@ -21,7 +21,8 @@ struct TestApp {
 
     /// Runs `test` against a fresh server and tears everything down afterwards.
     static func run(
-        maxBodyBytes: Int = 1_048_576, _ test: (TestApp) async throws -> Void
+        maxBodyBytes: Int = 1_048_576, settings extra: [Settings.Key: String] = [:],
+        _ test: (TestApp) async throws -> Void
     ) async throws {
         let clock = TestClock()
         let app = try await Application.make(.testing)
@@ -31,7 +32,7 @@ struct TestApp {
             cleanup.append { try await database.drop() }
             let flags = database.flags.merging([
                 .port: "0", .maxBodyBytes: String(maxBodyBytes), .logLevel: "warning", .tokenCacheSeconds: "5",
-            ]) { first, _ in first }
+            ]) { first, _ in first }.merging(extra) { _, new in new }
             let settings = try Settings.resolve(flags: flags, environment: [:])
             try configure(app, settings: settings, clock: clock)
             try await Startup.migrate(app)
