@@ -23,7 +23,7 @@ enum WebUI {
         app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
                                                       sandboxDirectory: views, viewDirectory: views))
         app.leaf.tags["t"] = TranslateTag(catalogue: catalogue)
-        let pages = app.grouped(WebSecurityHeaders(), WebSessionMiddleware())
+        let pages = app.grouped(WebSecurityHeaders(), WebSessionMiddleware(), WebErrors())
         pages.get("assets", ":file", use: asset)
         try pages.register(collection: SignInController())
         let signedIn = pages.grouped(RequireSignIn())
