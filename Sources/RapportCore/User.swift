@@ -54,9 +54,14 @@ public enum APITokenSecret {
 
     /// A new random secret.
     public static func generate() -> String {
+        prefix + randomBody()
+    }
+
+    /// 32 random bytes in unpadded base64url: the body of a token, and the web UI's session secrets and CSRF tokens.
+    public static func randomBody() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return prefix + Data(bytes).base64EncodedString()
+        return Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")

@@ -77,7 +77,9 @@ public struct TokenRepository: Sendable {
         }
     }
 
-    static func hash(_ secret: String) -> String {
+    /// How a secret is stored and looked up: the hex SHA-256 of its text, so a copy of the table authenticates no
+    /// one. API tokens and web sessions alike.
+    public static func hash(_ secret: String) -> String {
         Hex.encode(SHA256.hash(data: Data(secret.utf8)))
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import FluentKit
 import Foundation
 import RapportCore
@@ -30,15 +29,15 @@ public struct WebSessionRepository: Sendable {
     /// - Returns: the secret for the cookie and the session.
     public func open(for user: User) async throws -> (secret: String, session: WebSession) {
         let now = store.clock.now()
-        let secret = Self.newToken()
-        let session = WebSession(user: user, csrfToken: Self.newToken(), expiresAt: now + Self.lifetime)
+        let secret = APITokenSecret.randomBody()
+        let session = WebSession(user: user, csrfToken: APITokenSecret.randomBody(), expiresAt: now + Self.lifetime)
         try await store.write { database in
             // Expired sessions go as new ones come: the table never grows past the live ones and a day's sign-ins.
             try await (database as! any SQLDatabase).delete(from: "web_sessions")
                 .where("expires_at", .lessThan, SQLBind(now)).run()
             try await (database as! any SQLDatabase).insert(into: "web_sessions")
                 .columns("secret_hash", "user_id", "csrf_token", "created_at", "expires_at")
-                .values(SQLBind(Self.hash(secret)), SQLBind(user.id), SQLBind(session.csrfToken), SQLBind(now),
+                .values(SQLBind(TokenRepository.hash(secret)), SQLBind(user.id), SQLBind(session.csrfToken), SQLBind(now),
                         SQLBind(session.expiresAt))
                 .run()
         }
@@ -50,7 +49,7 @@ public struct WebSessionRepository: Sendable {
     public func find(secret: String) async throws -> WebSession? {
         let sql = store.database as! any SQLDatabase
         guard let row = try await sql.select().columns("user_id", "csrf_token", "expires_at").from("web_sessions")
-            .where("secret_hash", .equal, SQLBind(Self.hash(secret))).first()
+            .where("secret_hash", .equal, SQLBind(TokenRepository.hash(secret))).first()
         else { return nil }
         let expiresAt = try row.decode(column: "expires_at", as: Date.self)
         guard expiresAt > store.clock.now(),
@@ -65,21 +64,10 @@ public struct WebSessionRepository: Sendable {
     public func close(secret: String) async throws {
         try await store.write { database in
             try await (database as! any SQLDatabase).delete(from: "web_sessions")
-                .where("secret_hash", .equal, SQLBind(Self.hash(secret))).run()
+                .where("secret_hash", .equal, SQLBind(TokenRepository.hash(secret))).run()
         }
     }
 
-    /// A secret of 32 random bytes as URL-safe Base64 without padding: session secrets and CSRF tokens.
-    public static func newToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    static func hash(_ secret: String) -> String {
-        Hex.encode(SHA256.hash(data: Data(secret.utf8)))
-    }
 }
 
 /// Failed sign-ins, which throttle guessing: after `limit` failures for one account from one address within

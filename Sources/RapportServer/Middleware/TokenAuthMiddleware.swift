@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import RapportCore
 import RapportStore
@@ -16,7 +15,7 @@ struct TokenAuthMiddleware: Middleware {
         }
         let services = request.rapport
         let now = services.clock.now()
-        let key = Hex.encode(SHA256.hash(data: Data(secret.utf8)))
+        let key = TokenRepository.hash(secret)
         if let entry = services.tokenCache.entry(for: key, now: now),
             !services.tokenCache.claimLastUsedWrite(for: key, now: now)
         {

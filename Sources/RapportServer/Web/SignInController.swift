@@ -95,7 +95,7 @@ struct SignInController: RouteCollection {
     private func page(_ request: Request, status: HTTPStatus, message: String?, email: String) async throws
         -> Response
     {
-        let token = WebSessionRepository.newToken()
+        let token = APITokenSecret.randomBody()
         var page = WebPage("login")
         page["csrf"] = .string(token)
         page["email"] = .string(email)
