@@ -69,7 +69,7 @@ struct WebUITests {
 
             app.clock.advance(by: 16 * 60)
             let signedIn = try await Self.signIn(browser, "agent@example.com")
-            #expect(signedIn.status == .seeOther && signedIn.headers.first(name: "Location") == "/customers")
+            #expect(signedIn.status == .seeOther && signedIn.headers.first(name: "Location") == "/dashboard")
             let session = try #require(Browser.setCookie(WebCookie.session, in: signedIn))
             #expect(session.contains("HttpOnly") && session.contains("SameSite=Lax") && !session.contains("Secure"))
             let list = try await browser.get("/customers")

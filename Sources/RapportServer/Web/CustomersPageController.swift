@@ -29,12 +29,12 @@ struct CustomersPageController: RouteCollection {
     }
 
     @Sendable func search(request: Request) async throws -> Response {
-        guard request.hasValidCSRFToken() else { throw Abort(.forbidden, reason: request.text("error.csrf")) }
+        try request.requireCSRFToken()
         return try await page(request, try request.content.decode(Query.self), searching: true)
     }
 
     private func page(_ request: Request, _ query: Query, searching: Bool) async throws -> Response {
-        guard let principal = request.webPrincipal else { throw Abort(.unauthorized) }
+        let principal = try request.requirePrincipal()
         let archived = query.archived == "true"
         let search = query.q.map { TextNormalization.clean($0) }.flatMap { $0.isEmpty ? nil : $0 }
         let filterText = query.filter.map { TextNormalization.clean($0) }.flatMap { $0.isEmpty ? nil : $0 }
@@ -76,6 +76,7 @@ struct CustomersPageController: RouteCollection {
         let purchases = stored.stats.purchases
         let stage = stored.stats.stage.stage.rawValue
         return .dictionary([
+            "id": .string(UUIDText.format(stored.id)),
             "number": .string(stored.number.description),
             "name": .string(fields.name),
             "stage": .string(stage),
@@ -87,22 +88,5 @@ struct CustomersPageController: RouteCollection {
             "spent": .string(MoneyText.exact(minor: purchases.totalSpentMinor, currency: currency)),
             "lastPurchase": .string(purchases.lastPurchaseAt.map { WebFormat.day($0, in: language) } ?? ""),
         ])
-    }
-}
-
-/// Dates as each language writes them, on the calendar the lifecycle rules use (UTC days, as `BusinessDay`).
-enum WebFormat {
-    static func day(_ instant: Date, in language: WebLanguage) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
-        let (year, month, day) = (parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
-        switch language {
-        case .chinese:
-            return "\(year)年\(month)月\(day)日"
-        case .english:
-            let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-            return "\(day) \(months[month - 1]) \(year)"
-        }
     }
 }

@@ -20,7 +20,7 @@ struct SignInController: RouteCollection {
 
     /// The sign-in form, with a fresh CSRF token in a cookie and in the form (a session does not exist yet).
     @Sendable func form(request: Request) async throws -> Response {
-        if request.webSession != nil { return request.redirect(to: "/customers") }
+        if request.webSession != nil { return request.redirect(to: "/dashboard") }
         return try await page(request, status: .ok, message: nil, email: "")
     }
 
@@ -55,7 +55,7 @@ struct SignInController: RouteCollection {
         _ = try await audit.append(NewAuditEntry(actor: Actor(kind: .user, id: user.id), action: .signedIn,
                                                  targetKind: "user", targetID: UUIDText.format(user.id),
                                                  detail: ["via": "web"]))
-        let response = request.redirect(to: "/customers", redirectType: .normal)
+        let response = request.redirect(to: "/dashboard", redirectType: .normal)
         let secure = request.rapport.settings.behindTLS
         response.cookies[WebCookie.session] = WebSecurity.cookie(
             secret, maxAge: Int(WebSessionRepository.lifetime), secure: secure)
@@ -65,7 +65,7 @@ struct SignInController: RouteCollection {
 
     @Sendable func signOut(request: Request) async throws -> Response {
         guard let session = request.webSession else { return request.redirect(to: "/login", redirectType: .normal) }
-        guard request.hasValidCSRFToken() else { throw Abort(.forbidden, reason: request.text("error.csrf")) }
+        try request.requireCSRFToken()
         if let secret = request.cookies[WebCookie.session]?.string {
             try await WebSessionRepository(request.store).close(secret: secret)
         }
@@ -81,7 +81,7 @@ struct SignInController: RouteCollection {
     /// Stores the signed-in user's language and goes back to the page they were on.
     @Sendable func chooseLanguage(request: Request) async throws -> Response {
         guard let session = request.webSession else { return request.redirect(to: "/login", redirectType: .normal) }
-        guard request.hasValidCSRFToken() else { throw Abort(.forbidden, reason: request.text("error.csrf")) }
+        try request.requireCSRFToken()
         guard let choice = try? request.content.get(String.self, at: "locale"),
               let language = WebLanguage(rawValue: choice)
         else { throw Abort(.badRequest, reason: "locale: expected zh-CN or en") }

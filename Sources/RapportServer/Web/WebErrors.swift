@@ -1,3 +1,4 @@
+import RapportStore
 import Vapor
 
 /// Errors on pages answer as pages, in the page's language: a browser user gets a readable message and the way back,
@@ -8,7 +9,7 @@ struct WebErrors: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            let status = (error as? any AbortError)?.status ?? .internalServerError
+            let status = (error as? any AbortError)?.status ?? Self.status(of: error)
             let message: String
             switch status.code {
             case 403: message = (error as? any AbortError)?.reason ?? request.text("error.forbidden")
@@ -22,6 +23,17 @@ struct WebErrors: AsyncMiddleware {
             page["status"] = .string(String(status.code))
             page["message"] = .string(message)
             return try await page.response(for: request, status: status)
+        }
+    }
+
+    /// The store's refusals, as the API maps them: a customer out of reach is not found, like one that is not there.
+    private static func status(of error: any Error) -> HTTPStatus {
+        switch error as? StoreError {
+        case .notFound: .notFound
+        case .forbidden: .forbidden
+        case .versionMismatch, .conflict: .conflict
+        case .invalid: .unprocessableEntity
+        default: .internalServerError
         }
     }
 }

@@ -29,12 +29,27 @@ struct WebPage {
             context["user"] = .dictionary([
                 "name": .string(session.user.displayName),
                 "role": .string(request.text("role.\(session.user.role.rawValue)")),
+                "admin": .bool(session.user.role == .admin),
+                "mayImport": .bool(session.user.role == .admin || session.user.role == .manager),
             ])
         }
-        let body = try await request.leaf.render(path: template, context: context).get()
+        let body = try await request.leaf.render(path: template, context: context.mapValues(Self.absentIfEmpty)).get()
         var headers = HTTPHeaders()
         headers.contentType = .html
         return Response(status: status, headers: headers, body: .init(buffer: body))
+    }
+}
+
+extension WebPage {
+    /// Leaf counts an empty text as true, so `#if(notes)` would show an empty note's punctuation: empty texts are
+    /// passed as absent, and `#if(text)` means "has text" in every template.
+    static func absentIfEmpty(_ value: LeafData) -> LeafData {
+        switch value.celf {
+        case .string: value.string?.isEmpty == true ? .trueNil : value
+        case .array: .array((value.array ?? []).map(absentIfEmpty))
+        case .dictionary: .dictionary((value.dictionary ?? [:]).mapValues(absentIfEmpty))
+        default: value
+        }
     }
 }
 

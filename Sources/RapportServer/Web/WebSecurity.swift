@@ -4,7 +4,7 @@ import Vapor
 /// scripts (no inline script, no other origin), no framing, no MIME sniffing, no referrer to other sites, and no
 /// caching of pages that show personal data.
 struct WebSecurityHeaders: AsyncMiddleware {
-    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {

@@ -27,8 +27,10 @@ enum WebUI {
         pages.get("assets", ":file", use: asset)
         try pages.register(collection: SignInController())
         let signedIn = pages.grouped(RequireSignIn())
-        signedIn.get { request in request.redirect(to: "/customers") }
+        signedIn.get { request in request.redirect(to: "/dashboard") }
+        try signedIn.register(collection: DashboardPageController())
         try signedIn.register(collection: CustomersPageController())
+        try signedIn.register(collection: CustomerPageController())
     }
 
     /// The stylesheet (and later scripts): only files of `Resources/Public`, cached for an hour.

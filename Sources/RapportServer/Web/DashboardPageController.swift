@@ -1,0 +1,98 @@
+import Foundation
+import Leaf
+import RapportCore
+import RapportStore
+import Vapor
+
+/// The dashboard: customers per stage now and over twelve months, new and churned customers this month, net revenue
+/// per month, RFM groups, the churn warnings with the most value at risk, and interaction quality when interactions
+/// have been rated. Every figure counts only the customers the user may see. A widget without data is left out
+/// rather than drawn empty.
+struct DashboardPageController: RouteCollection {
+    static let months = 12
+    static let warnings = 10
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("dashboard", use: show)
+    }
+
+    @Sendable func show(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        let visibility = AccessPolicy.visibility(for: principal)
+        let language = request.webLanguage
+        let now = request.rapport.clock.now()
+        let starts = Self.monthStarts(endingAt: now, count: Self.months)
+        let labels = starts.map { WebFormat.month($0, in: language) }
+        // A month's stage counts are taken at its end; the current month's are taken now.
+        let ends = Array(starts.dropFirst()) + [now]
+        let figures = DashboardRepository(try request.store)
+        let trend = try await figures.stageCounts(at: ends, visibleTo: visibility)
+        let current = trend.last ?? [:]
+        let currency = request.rapport.settings.baseCurrency
+
+        var page = WebPage("dashboard", section: "dashboard")
+        let total = current.values.reduce(0, +)
+        page["total"] = .string(total.formatted())
+        page["stages"] = WebCharts.shares(LifecycleStage.allCases.map {
+            (key: $0.rawValue, label: request.text("stage.\($0.rawValue)"), count: current[$0] ?? 0)
+        })
+        page["trend"] = WebCharts.lines(labels: labels, series: LifecycleStage.allCases.map { stage in
+            (key: stage.rawValue, name: request.text("stage.\(stage.rawValue)"),
+             values: trend.map { Double($0[stage] ?? 0) })
+        })
+        let monthStart = starts.last ?? now
+        page["newThisMonth"] = .string(try await figures.newCustomers(since: monthStart, visibleTo: visibility).formatted())
+        page["churnedThisMonth"] = .string(try await figures.churned(since: monthStart, visibleTo: visibility).formatted())
+
+        let revenue = try await figures.netRevenue(periods: starts, end: now, visibleTo: visibility)
+        if revenue.contains(where: { $0 != 0 }) {
+            page["revenue"] = WebCharts.bars(zip(labels, revenue).map { label, minor in
+                (label: label, value: Double(minor), text: MoneyText.exact(minor: minor, currency: currency))
+            })
+            page["revenueTotal"] = .string(MoneyText.exact(minor: revenue.reduce(0, +), currency: currency))
+        }
+
+        let groups = try await figures.rfmGroups(visibleTo: visibility)
+        if !groups.isEmpty {
+            page["rfm"] = WebCharts.shares(RFMGroup.allCases.compactMap { group in
+                guard let count = groups[group.rawValue] else { return nil }
+                return (key: "rfm", label: language == .chinese ? group.chineseName : group.rawValue, count: count)
+            })
+        }
+
+        let warnings = try await CustomerValueRepository(try request.store).churnWarnings(
+            minRisk: 0.5, limit: Self.warnings, after: nil, visibleTo: visibility)
+        if !warnings.isEmpty {
+            page["warnings"] = .array(warnings.map { warning in
+                .dictionary([
+                    "id": .string(UUIDText.format(warning.customerID)),
+                    "number": .string(CustomerNumber(warning.number).description),
+                    "name": .string(warning.name),
+                    "stage": .string(warning.stage), "stageKey": .string("stage.\(warning.stage)"),
+                    "risk": .string(warning.value.churnRisk.formatted(.percent.precision(.fractionLength(0)))),
+                    "atRisk": .string(MoneyText.exact(minor: warning.value.valueAtRiskMinor, currency: currency)),
+                    "explanation": .string(warning.value.churnExplanation),
+                ])
+            })
+        }
+
+        let quality = try await figures.interactionQuality(periods: starts, end: now, visibleTo: visibility)
+        if quality.contains(where: { $0.rated > 0 }) {
+            page["quality"] = WebCharts.bars(zip(labels, quality).map { label, month in
+                (label: label, value: month.average ?? 0,
+                 text: month.average.map { $0.formatted(.number.precision(.fractionLength(1))) } ?? "–")
+            })
+            page["rated"] = .string(quality.map(\.rated).reduce(0, +).formatted())
+        }
+        return try await page.response(for: request)
+    }
+
+    /// The first instants (UTC) of the `count` months up to and including the one holding `instant`, oldest first.
+    static func monthStarts(endingAt instant: Date, count: Int) -> [Date] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month], from: instant)
+        let first = calendar.date(from: parts)!
+        return (0..<count).reversed().map { calendar.date(byAdding: .month, value: -$0, to: first)! }
+    }
+}
