@@ -53,17 +53,14 @@ struct CustomerEditForm: Content {
         if let name, name != current.name { patch["name"] = .string(name) }
         let phoneLines = Self.lines(phones)
         if phoneLines != current.phones.map(\.number) {
-            let entries = phoneLines.map { number in
-                (number, current.phones.first { $0.number == number }.map { ($0.label, $0.primary) } ?? (nil, false))
-            }
-            patch["phones"] = Self.contactList(entries, key: "number")
+            patch["phones"] = Self.contactList(phoneLines, current: current.phones.map { ($0.number, $0.label, $0.primary) },
+                                               key: "number")
         }
         let emailLines = Self.lines(emails)
         if emailLines != current.emails.map(\.address) {
-            let entries = emailLines.map { address in
-                (address, current.emails.first { $0.address == address }.map { ($0.label, $0.primary) } ?? (nil, false))
-            }
-            patch["emails"] = Self.contactList(entries, key: "address")
+            patch["emails"] = Self.contactList(emailLines,
+                                               current: current.emails.map { ($0.address, $0.label, $0.primary) },
+                                               key: "address")
         }
         let place = [province, city, district, street].map { Self.trimmed($0) }
         let first = current.addresses.first
@@ -131,13 +128,23 @@ struct CustomerEditForm: Content {
         return value.isEmpty ? nil : value
     }
 
-    /// Entries as the API takes them; the first stays primary unless one the user kept already is.
-    private static func contactList(_ entries: [(String, (label: String?, primary: Bool))], key: String) -> JSONValue {
-        let keptPrimary = entries.contains { $0.1.primary }
-        return .array(entries.enumerated().map { index, entry in
-            var object: [String: JSONValue] = [key: .string(entry.0),
-                                               "primary": .bool(keptPrimary ? entry.1.primary : index == 0)]
-            if let label = entry.1.label { object["label"] = .string(label) }
+    /// Entries as the API takes them. A line keeps the label and primary flag of the entry it matches — the same
+    /// text, or else the entry on the same line whose text is gone (an edited number) — and the first line is primary
+    /// unless a kept entry already is.
+    private static func contactList(_ lines: [String], current: [(text: String, label: String?, primary: Bool)],
+                                    key: String) -> JSONValue {
+        let kept = lines.enumerated().map { index, line -> (label: String?, primary: Bool) in
+            if let same = current.first(where: { $0.text == line }) { return (same.label, same.primary) }
+            if index < current.count, !lines.contains(current[index].text) {
+                return (current[index].label, current[index].primary)
+            }
+            return (nil, false)
+        }
+        let keptPrimary = kept.contains { $0.primary }
+        return .array(zip(lines, kept).enumerated().map { index, pair in
+            var object: [String: JSONValue] = [key: .string(pair.0),
+                                               "primary": .bool(keptPrimary ? pair.1.primary : index == 0)]
+            if let label = pair.1.label { object["label"] = .string(label) }
             return .object(object)
         })
     }

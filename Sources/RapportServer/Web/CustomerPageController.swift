@@ -87,6 +87,8 @@ struct CustomerPageController: RouteCollection {
         let form = try request.content.decode(InteractionForm.self)
         let document = form.document(customerID: id, at: request.rapport.clock.now(), userID: principal.userID)
         let visibility = AccessPolicy.visibility(for: principal)
+        // Out of reach is "no such page" here, where the API would name the body's customer_id.
+        _ = try await CustomerRepository(request.store).find(id, visibleTo: visibility)
         do {
             let input = try request.rapport.interactionParser.parse(document)
             _ = try await InteractionRepository(request.store, engine: request.rapport.lifecycle).record(
@@ -126,6 +128,16 @@ struct CustomerPageController: RouteCollection {
         page["number"] = .string(stored.number.description)
         page["mayEdit"] = .bool(AccessPolicy.canWriteCustomers(principal) && stored.archivedAt == nil)
         page["archived"] = .bool(stored.archivedAt != nil)
+
+        var family: EventFamily?
+        if let text = view.family, !text.isEmpty {
+            guard let value = EventFamily(rawValue: text) else { throw Abort(.badRequest) }
+            family = value
+        }
+        page["family"] = .string(family?.rawValue ?? "")
+        page["families"] = .array(EventFamily.allCases.map { family in
+            .dictionary(["key": .string(family.rawValue), "label": .string(request.text("family.\(family.rawValue)"))])
+        })
 
         // The customer as it was at the end of the chosen day, or as it is.
         var customer = try stored.decoded()
@@ -174,15 +186,6 @@ struct CustomerPageController: RouteCollection {
         ])
 
         // Timeline: newest first, one family or all; as of a day, only what had happened by its end.
-        var family: EventFamily?
-        if let text = view.family, !text.isEmpty {
-            guard let value = EventFamily(rawValue: text) else { throw Abort(.badRequest) }
-            family = value
-        }
-        page["family"] = .string(family?.rawValue ?? "")
-        page["families"] = .array(EventFamily.allCases.map { family in
-            .dictionary(["key": .string(family.rawValue), "label": .string(request.text("family.\(family.rawValue)"))])
-        })
         let events: [ChangeEvent]
         if let asOf {
             events = Array(try await EventLog(store).history(of: stored.id, upTo: asOf)

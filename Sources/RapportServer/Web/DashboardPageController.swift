@@ -25,6 +25,8 @@ struct DashboardPageController: RouteCollection {
         let labels = starts.map { WebFormat.month($0, in: language) }
         // A month's stage counts are taken at its end; the current month's are taken now.
         let ends = Array(starts.dropFirst()) + [now]
+        // Money and ratings are summed over whole months, the current one up to its end.
+        let monthEnd = Self.monthStarts(endingAt: now, count: 1, ahead: 1)[0]
         let figures = DashboardRepository(try request.store)
         let trend = try await figures.stageCounts(at: ends, visibleTo: visibility)
         let current = trend.last ?? [:]
@@ -44,7 +46,7 @@ struct DashboardPageController: RouteCollection {
         page["newThisMonth"] = .string(try await figures.newCustomers(since: monthStart, visibleTo: visibility).formatted())
         page["churnedThisMonth"] = .string(try await figures.churned(since: monthStart, visibleTo: visibility).formatted())
 
-        let revenue = try await figures.netRevenue(periods: starts, end: now, visibleTo: visibility)
+        let revenue = try await figures.netRevenue(periods: starts, end: monthEnd, visibleTo: visibility)
         if revenue.contains(where: { $0 != 0 }) {
             page["revenue"] = WebCharts.bars(zip(labels, revenue).map { label, minor in
                 (label: label, value: Double(minor), text: MoneyText.exact(minor: minor, currency: currency))
@@ -76,7 +78,7 @@ struct DashboardPageController: RouteCollection {
             })
         }
 
-        let quality = try await figures.interactionQuality(periods: starts, end: now, visibleTo: visibility)
+        let quality = try await figures.interactionQuality(periods: starts, end: monthEnd, visibleTo: visibility)
         if quality.contains(where: { $0.rated > 0 }) {
             page["quality"] = WebCharts.bars(zip(labels, quality).map { label, month in
                 (label: label, value: month.average ?? 0,
@@ -87,12 +89,13 @@ struct DashboardPageController: RouteCollection {
         return try await page.response(for: request)
     }
 
-    /// The first instants (UTC) of the `count` months up to and including the one holding `instant`, oldest first.
-    static func monthStarts(endingAt instant: Date, count: Int) -> [Date] {
+    /// The first instants (UTC) of the `count` months up to and including the one holding `instant`, oldest first;
+    /// `ahead` months later when given (`ahead: 1, count: 1` is the start of the next month).
+    static func monthStarts(endingAt instant: Date, count: Int, ahead: Int = 0) -> [Date] {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month], from: instant)
         let first = calendar.date(from: parts)!
-        return (0..<count).reversed().map { calendar.date(byAdding: .month, value: -$0, to: first)! }
+        return (0..<count).reversed().map { calendar.date(byAdding: .month, value: ahead - $0, to: first)! }
     }
 }
