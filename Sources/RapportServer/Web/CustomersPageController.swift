@@ -62,7 +62,7 @@ struct CustomersPageController: RouteCollection {
         }
         if let error { page["error"] = .string(error) }
         let currency = request.rapport.settings.baseCurrency
-        page["customers"] = .array(try customers.map { try row($0, currency: currency, language: request.webLanguage) })
+        page["customers"] = .array(try customers.map { try Self.row($0, currency: currency, language: request.webLanguage) })
         page["empty"] = .bool(customers.isEmpty)
         page["shown"] = .string(customers.count.formatted())
         if customers.count == Self.pageSize, let last = customers.last {
@@ -71,7 +71,8 @@ struct CustomersPageController: RouteCollection {
         return try await page.response(for: request, status: error == nil ? .ok : .unprocessableEntity)
     }
 
-    private func row(_ stored: StoredCustomer, currency: String, language: WebLanguage) throws -> LeafData {
+    /// A customer as a row of a list page (the customer list, a crowd's members).
+    static func row(_ stored: StoredCustomer, currency: String, language: WebLanguage) throws -> LeafData {
         let fields = try stored.decoded().fields
         let purchases = stored.stats.purchases
         let stage = stored.stats.stage.stage.rawValue

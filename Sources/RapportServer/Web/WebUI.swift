@@ -31,6 +31,7 @@ enum WebUI {
         try signedIn.register(collection: DashboardPageController())
         try signedIn.register(collection: CustomersPageController())
         try signedIn.register(collection: CustomerPageController())
+        try signedIn.register(collection: CrowdsPageController())
     }
 
     /// The stylesheet (and later scripts): only files of `Resources/Public`, cached for an hour.

@@ -1,0 +1,247 @@
+import Foundation
+import Leaf
+import RapportCore
+import RapportStore
+import Vapor
+
+/// Crowds 人群: the list with each crowd's size and its trend over the last weeks, a crowd's members, and the builder
+/// that counts a rule's members while it is typed. Counts are of the customers the user may see; defining crowds is
+/// for managers, analysts and admins (crowds are shared), as in the API.
+struct CrowdsPageController: RouteCollection {
+    static let trendDays = 30
+    static let pageSize = 50
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("crowds", use: list)
+        routes.get("crowds", "new", use: builder)
+        routes.post("crowds", use: create)
+        routes.post("crowds", "preview", use: preview)
+        routes.get("crowds", ":id", use: show)
+        routes.post("crowds", ":id", use: update)
+        routes.post("crowds", ":id", "delete", use: delete)
+    }
+
+    struct CrowdForm: Content {
+        var name: String?
+        var description: String?
+        var rule: String?
+        /// Set by the builder's "count" button (without script): count, do not save.
+        var count: String?
+    }
+
+    @Sendable func list(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        let visibility = AccessPolicy.visibility(for: principal)
+        let repository = CrowdRepository(try request.store)
+        let crowds = try await repository.list()
+        let counts = try await repository.counts(of: crowds, visibleTo: visibility)
+        var rows: [LeafData] = []
+        for crowd in crowds {
+            let trend = try await repository.trend(of: crowd, days: Self.trendDays, visibleTo: visibility)
+            let first = trend.first?.members ?? 0, last = counts[crowd.id] ?? 0
+            rows.append(.dictionary([
+                "id": .string(UUIDText.format(crowd.id)), "name": .string(crowd.name),
+                "description": .string(crowd.description), "rule": .string(crowd.rule.text),
+                "builtIn": .bool(crowd.isBuiltIn), "count": .string(last.formatted()),
+                "change": .string(Self.change(from: first, to: last)),
+                "sparkline": WebCharts.sparkline(trend.map(\.members)),
+            ]))
+        }
+        var page = WebPage("crowds", section: "crowds")
+        page["crowds"] = .array(rows)
+        page["mayManage"] = .bool(AccessPolicy.canManageCrowds(principal))
+        return try await page.response(for: request)
+    }
+
+    @Sendable func builder(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        try await request.requirePermission(AccessPolicy.canManageCrowds(principal), operation: "crowd.create",
+                                            principal: principal)
+        return try await Self.builderPage(CrowdForm(), request: request).response(for: request)
+    }
+
+    /// Saves a new crowd, or (the "count" button) only counts its rule's members and shows the first of them.
+    @Sendable func create(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        try request.requireCSRFToken()
+        try await request.requirePermission(AccessPolicy.canManageCrowds(principal), operation: "crowd.create",
+                                            principal: principal)
+        let form = try request.content.decode(CrowdForm.self)
+        var page = Self.builderPage(form, request: request)
+        do {
+            let input = try CrowdRequests.parseCreate(Self.document(form))
+            let repository = CrowdRepository(try request.store)
+            if form.count != nil {
+                try await Self.addPreview(of: input.rule, to: &page, request: request, principal: principal)
+                return try await page.response(for: request)
+            }
+            let crowd = try await repository.create(name: input.name, description: input.description, rule: input.rule)
+            return request.redirect(to: "/crowds/\(UUIDText.format(crowd.id))", redirectType: .normal)
+        } catch let invalid as ValidationError {
+            page["errors"] = .dictionary(Self.errors(invalid, request: request))
+            return try await page.response(for: request, status: .unprocessableEntity)
+        }
+    }
+
+    /// The builder's live count: `{count}` or `{error}` as JSON, for the page's script.
+    @Sendable func preview(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        try request.requireCSRFToken()
+        let text = (try? request.content.get(String.self, at: "rule")) ?? ""
+        var body: [String: JSONValue]
+        do {
+            let rule = try CrowdRequests.parseText(text, field: "rule")
+            let count = try await CrowdRepository(try request.store).count(
+                matching: rule, visibleTo: AccessPolicy.visibility(for: principal))
+            body = ["count": .number(Double(count)),
+                    "text": .string(request.text("crowds.preview.count", [count.formatted()]))]
+        } catch let invalid as ValidationError {
+            body = ["error": .string(Self.errors(invalid, request: request)["rule"]?.string ?? "")]
+        }
+        return try APIJSON.response(JSONValue.object(body), status: body["error"] == nil ? .ok : .unprocessableEntity)
+    }
+
+    struct MembersQuery: Content {
+        var before: String?
+    }
+
+    @Sendable func show(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        let crowd = try await Self.crowd(request)
+        let query = try request.query.decode(MembersQuery.self)
+        return try await Self.crowdPage(crowd, form: nil, before: query.before.flatMap(Int64.init), request: request,
+                                        principal: principal).response(for: request)
+    }
+
+    @Sendable func update(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        try request.requireCSRFToken()
+        try await request.requirePermission(AccessPolicy.canManageCrowds(principal), operation: "crowd.update",
+                                            principal: principal)
+        let crowd = try await Self.crowd(request)
+        let form = try request.content.decode(CrowdForm.self)
+        do {
+            let input = try CrowdRequests.parseCreate(Self.document(form))
+            _ = try await CrowdRepository(try request.store).update(
+                UUIDText.format(crowd.id), name: input.name, description: input.description, rule: input.rule)
+            return request.redirect(to: "/crowds/\(UUIDText.format(crowd.id))", redirectType: .normal)
+        } catch let invalid as ValidationError {
+            var page = try await Self.crowdPage(crowd, form: form, before: nil, request: request, principal: principal)
+            page["errors"] = .dictionary(Self.errors(invalid, request: request))
+            return try await page.response(for: request, status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func delete(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        try request.requireCSRFToken()
+        try await request.requirePermission(AccessPolicy.canManageCrowds(principal), operation: "crowd.delete",
+                                            principal: principal)
+        let crowd = try await Self.crowd(request)
+        try await CrowdRepository(try request.store).delete(UUIDText.format(crowd.id))
+        return request.redirect(to: "/crowds", redirectType: .normal)
+    }
+
+    // MARK: - Pages
+
+    private static func crowdPage(
+        _ crowd: Crowd, form: CrowdForm?, before: Int64?, request: Request, principal: Principal
+    ) async throws -> WebPage {
+        let visibility = AccessPolicy.visibility(for: principal)
+        let repository = CrowdRepository(try request.store)
+        let count = try await repository.count(of: crowd, visibleTo: visibility)
+        let trend = try await repository.trend(of: crowd, days: 90, visibleTo: visibility)
+        let members = try await repository.members(
+            of: crowd, asOf: nil, before: before.map(CustomerNumber.init), limit: pageSize, visibleTo: visibility)
+        let currency = request.rapport.settings.baseCurrency
+        var page = WebPage("crowd", section: "crowds")
+        page["id"] = .string(UUIDText.format(crowd.id))
+        page["name"] = .string(crowd.name)
+        page["description"] = .string(crowd.description)
+        page["rule"] = .string(crowd.rule.text)
+        page["builtIn"] = .bool(crowd.isBuiltIn)
+        page["count"] = .string(count.formatted())
+        page["trend"] = WebCharts.lines(
+            labels: trend.enumerated().map { index, point in
+                index % 15 == 0 || index == trend.count - 1
+                    ? WebFormat.day(BusinessDay.start(of: point.day), in: request.webLanguage) : ""
+            },
+            series: [(key: "crowd", name: crowd.name, values: trend.map { Double($0.members) })])
+        page["customers"] = .array(try members.map {
+            try CustomersPageController.row($0, currency: currency, language: request.webLanguage)
+        })
+        if members.count == pageSize, let last = members.last { page["next"] = .string(String(last.number.value)) }
+        page["mayManage"] = .bool(AccessPolicy.canManageCrowds(principal) && !crowd.isBuiltIn)
+        page["form"] = formValues(form ?? CrowdForm(name: crowd.name, description: crowd.description,
+                                                    rule: crowd.rule.text))
+        page["fields"] = fieldHelp(request)
+        return page
+    }
+
+    private static func builderPage(_ form: CrowdForm, request: Request) -> WebPage {
+        var page = WebPage("crowd-builder", section: "crowds")
+        page["form"] = formValues(form)
+        page["fields"] = fieldHelp(request)
+        return page
+    }
+
+    private static func addPreview(
+        of rule: CrowdRule, to page: inout WebPage, request: Request, principal: Principal
+    ) async throws {
+        let visibility = AccessPolicy.visibility(for: principal)
+        let store = try request.store
+        let count = try await CrowdRepository(store).count(matching: rule, visibleTo: visibility)
+        let first = try await CustomerRepository(store).list(
+            visibleTo: visibility, search: nil, filter: rule, archived: false, before: nil, limit: 10)
+        let currency = request.rapport.settings.baseCurrency
+        page["previewText"] = .string(request.text("crowds.preview.count", [count.formatted()]))
+        page["customers"] = .array(try first.map {
+            try CustomersPageController.row($0, currency: currency, language: request.webLanguage)
+        })
+    }
+
+    /// The rule language's fields, for the help beside every rule input: name, kind of value, allowed values.
+    static func fieldHelp(_ request: Request) -> LeafData {
+        .array(CrowdFields.all.map { field in
+            .dictionary([
+                "name": .string(field.keyed ? "\(field.name).…" : field.name),
+                "insert": .string(field.keyed ? "\(field.name)." : field.name),
+                "type": .string(request.text("crowds.type.\(field.type.rawValue)")),
+                "choices": .string((field.choices.isEmpty ? field.keys : field.choices).joined(separator: ", ")),
+            ])
+        })
+    }
+
+    private static func formValues(_ form: CrowdForm) -> LeafData {
+        .dictionary(["name": .string(form.name ?? ""), "description": .string(form.description ?? ""),
+                     "rule": .string(form.rule ?? "")])
+    }
+
+    private static func document(_ form: CrowdForm) -> JSONValue {
+        var document: [String: JSONValue] = ["name": .string(form.name ?? ""), "rule": .string(form.rule ?? "")]
+        if let description = form.description, !description.isEmpty { document["description"] = .string(description) }
+        return .object(document)
+    }
+
+    private static func errors(_ invalid: ValidationError, request: Request) -> [String: LeafData] {
+        var errors: [String: LeafData] = [:]
+        for error in invalid.errors {
+            let input = String(error.field.prefix { $0 != "." && $0 != "[" })
+            let message = error.code == "invalid_rule" ? request.text("error.invalid_filter", [error.message])
+                : CustomerEditForm.message(error, request: request)
+            if errors[input] == nil { errors[input] = .string(message) }
+        }
+        return errors
+    }
+
+    private static func crowd(_ request: Request) async throws -> Crowd {
+        guard let id = request.parameters.get("id"), id.count <= 64 else { throw Abort(.notFound) }
+        return try await CrowdRepository(try request.store).find(id)
+    }
+
+    /// `+12` / `−3` / `±0` members since the start of the trend.
+    static func change(from first: Int, to last: Int) -> String {
+        let delta = last - first
+        return delta > 0 ? "+\(delta.formatted())" : delta < 0 ? "−\((-delta).formatted())" : "±0"
+    }
+}
