@@ -24,6 +24,16 @@ public struct AuditAction: RawRepresentable, Hashable, Codable, Sendable {
     public static let signInThrottled = AuditAction(rawValue: "sign_in.throttled")
     /// A user signed out of the web UI.
     public static let signedOut = AuditAction(rawValue: "sign_out")
+    /// An administrator created a user; the target is the new user.
+    public static let userCreated = AuditAction(rawValue: "user.created")
+    /// An administrator changed a user's role or team, or disabled or re-enabled the account.
+    public static let userChanged = AuditAction(rawValue: "user.changed")
+    /// An API token was created; the target is the token, `detail.user_id` its owner.
+    public static let tokenCreated = AuditAction(rawValue: "token.created")
+    /// An API token was revoked.
+    public static let tokenRevoked = AuditAction(rawValue: "token.revoked")
+    /// Customers, transactions, interactions or events were exported in bulk; `detail.kind` says which.
+    public static let dataExported = AuditAction(rawValue: "data.exported")
 }
 
 /// An entry about to be appended to the audit log; the store assigns its ID and time. Its detail must hold no

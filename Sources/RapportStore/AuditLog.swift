@@ -42,6 +42,12 @@ public struct AuditLog: Sendable {
         public let at: Date
         public let id: UUID
 
+        /// The position just after the entry of this instant and ID.
+        public init(at: Date, id: UUID) {
+            self.at = at
+            self.id = id
+        }
+
         /// The position just after `entry`.
         public init(after entry: AuditEntry) {
             at = entry.at

@@ -75,6 +75,21 @@ extension UserRepository {
         try await UserModel.find(id, on: store.database)?.locale
     }
 
+    /// Changes a user's role and team, and disables or re-enables the account. A disabled user's sessions and API
+    /// tokens stop working at once (both are checked against `disabled_at` on every use).
+    /// - Throws: `StoreError.notFound` when there is no such user.
+    public func update(_ id: UUID, role: Role, team: String?, disabled: Bool) async throws -> User {
+        let now = store.clock.now()
+        return try await store.write { database in
+            guard let model = try await UserModel.find(id, on: database) else { throw StoreError.notFound }
+            model.role = role.rawValue
+            model.team = team
+            if disabled != (model.disabledAt != nil) { model.disabledAt = disabled ? now : nil }
+            try await model.save(on: database)
+            return try model.toUser()
+        }
+    }
+
     /// Records the user's choice of language for the web UI.
     public func setLocale(_ locale: String, of id: UUID) async throws {
         try await store.write { database in

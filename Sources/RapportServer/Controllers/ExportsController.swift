@@ -27,6 +27,12 @@ struct ExportsController: RouteCollection {
         let filter = try request.query[String.self, at: "filter"].map {
             try CrowdRequests.parseText($0, field: "filter", maxLength: CrowdRequests.maxFilterLength)
         }
+        // Every bulk read of personal data leaves a trace.
+        let principal = try request.principal
+        _ = try await AuditLog(request.store).append(NewAuditEntry(
+            actor: principal.actor, action: .dataExported, targetKind: kind.rawValue,
+            detail: ["kind": .string(kind.rawValue), "format": .string(format.rawValue),
+                     "filtered": .bool(filter != nil), "via": "api"]))
         let exporter = Exporter(try request.store)
         let chosen = format
         let logger = request.logger

@@ -24,6 +24,8 @@ struct TokensController: RouteCollection {
         if let name, name.count > 100 { body.fail("name", "too_long", "at most 100 characters") }
         try body.check()
         let (token, secret) = try await TokenRepository(request.store).create(userID: principal.userID, name: name!)
+        _ = try await AuditLog(request.store).append(.token(token, actor: principal.actor, action: .tokenCreated,
+                                                            via: "api"))
         return try APIJSON.response(
             TokenDTO(token, secret: secret), status: .created, headers: ["Location": APIPath.token(token.id)])
     }
@@ -39,6 +41,18 @@ struct TokensController: RouteCollection {
             ? try await repository.revoke(id: token.id, userID: token.userID)
             : token
         request.rapport.tokenCache.invalidate(tokenID: token.id)
+        if token.revokedAt == nil {
+            _ = try await AuditLog(request.store).append(.token(token, actor: principal.actor, action: .tokenRevoked,
+                                                                   via: "api"))
+        }
         return try APIJSON.response(TokenDTO(revoked))
+    }
+}
+
+extension NewAuditEntry {
+    /// An entry about an API token: its ID as the target, its owner in the detail (never its secret).
+    static func token(_ token: APIToken, actor: Actor, action: AuditAction, via: String) -> NewAuditEntry {
+        NewAuditEntry(actor: actor, action: action, targetKind: "token", targetID: UUIDText.format(token.id),
+                      detail: ["user_id": .string(UUIDText.format(token.userID)), "via": .string(via)])
     }
 }

@@ -55,6 +55,9 @@ struct UsersController: RouteCollection {
         try body.check()
         let (user, generated) = try await UserAccounts(store: request.store).createUser(
             email: email!, displayName: name!, role: role!, team: team, password: password)
+        _ = try await AuditLog(request.store).append(NewAuditEntry(
+            actor: try request.principal.actor, action: .userCreated, targetKind: "user",
+            targetID: UUIDText.format(user.id), detail: ["role": .string(user.role.rawValue), "via": "api"]))
         struct Created: Encodable {
             let user: UserDTO
             let password: String?

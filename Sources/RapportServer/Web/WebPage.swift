@@ -41,12 +41,13 @@ struct WebPage {
 }
 
 extension WebPage {
-    /// Leaf counts an empty text as true, so `#if(notes)` would show an empty note's punctuation: empty texts are
-    /// passed as absent, and `#if(text)` means "has text" in every template.
+    /// Leaf counts an empty text or list as true, so `#if(notes)` would show an empty note's punctuation and
+    /// `#if(rows)` an empty table: empty texts and lists are passed as absent, and `#if(x)` means "has some" in every
+    /// template. (A `#for` over a list that may be empty therefore sits inside an `#if` of it.)
     static func absentIfEmpty(_ value: LeafData) -> LeafData {
         switch value.celf {
         case .string: value.string?.isEmpty == true ? .trueNil : value
-        case .array: .array((value.array ?? []).map(absentIfEmpty))
+        case .array: value.array?.isEmpty != false ? .trueNil : .array((value.array ?? []).map(absentIfEmpty))
         case .dictionary: .dictionary((value.dictionary ?? [:]).mapValues(absentIfEmpty))
         default: value
         }

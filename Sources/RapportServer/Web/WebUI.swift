@@ -32,6 +32,8 @@ enum WebUI {
         try signedIn.register(collection: CustomersPageController())
         try signedIn.register(collection: CustomerPageController())
         try signedIn.register(collection: CrowdsPageController())
+        try signedIn.register(collection: SettingsPageController())
+        try signedIn.register(collection: AuditPageController())
     }
 
     /// The stylesheet (and later scripts): only files of `Resources/Public`, cached for an hour.
