@@ -97,9 +97,15 @@ public enum CustomerColumn: ImportColumn {
 public typealias CustomerImportMapping = ImportMapping<CustomerColumn>
 
 extension CustomerColumn {
+    /// The targets `--map` accepts by name alone, sorted (the keyed ones — `attribute.<key>`, `consent.<channel>`, … —
+    /// are not listed).
+    public static var targetNames: [String] {
+        named.keys.sorted()
+    }
+
     /// The targets `--map` accepts, for messages.
     public static var targets: String {
-        named.keys.sorted().joined(separator: ", ")
+        targetNames.joined(separator: ", ")
             + ", consent.<channel>, attribute.<key>, typed_attribute.<key>, external_id.<source>, social.<network>"
     }
 

@@ -16,8 +16,7 @@ struct ImportsController: RouteCollection {
 
     @Sendable func create(request: Request) async throws -> Response {
         let principal = try Self.requireImporter(request)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-imports")
-        let upload = try await ImportUpload.receive(request, into: folder)
+        let upload = try await ImportUpload.receive(request, into: ImportJobs.folder)
         do {
             return try await Self.start(upload, principal: principal, request: request)
         } catch {
@@ -60,42 +59,10 @@ struct ImportsController: RouteCollection {
         if !errors.isEmpty { throw ValidationError(errors) }
         let overrides = try upload.fields["map"].flatMap { $0.isEmpty ? nil : $0 }
             .map { map throws(ValidationError) in try CustomerImportMapping.overrides(map) } ?? [:]
-        var file = try CustomerImportFile(path: upload.path, jsonLines: jsonLines, overrides: overrides,
-                                          source: source, phoneRegion: request.rapport.settings.phoneRegion)
-        let (digest, lines) = try ImportPipeline.digest(of: upload.path, reading: file.description, source: source)
-        let store = try request.store
-        let jobs = ImportJobRepository(store)
-        let importer = CustomerImporter(store, engine: request.rapport.lifecycle)
-        let run: ImportRun
-        if dryRun {
-            run = .preview(try await jobs.startPreview(kind: kind, source: source, fileName: upload.fileName,
-                                                       totalRows: max(lines - 1, 0), startedBy: principal.userID))
-        } else {
-            run = try await importer.begin(fileName: upload.fileName, digest: digest, source: source)
-            if run.finished {
-                try? FileManager.default.removeItem(atPath: upload.path)
-                return try await response(try await jobs.find(run.id), status: .ok)
-            }
-            try await jobs.describe(run.id, totalRows: max(lines - 1, 0), startedBy: principal.userID)
-        }
-        let logger = request.logger
-        let path = upload.path
-        Task.detached {
-            do {
-                try await ImportPipeline.run(
-                    &file, after: run.lastLine, batchSize: 1000,
-                    importBatch: { try await importer.importBatch($0, run: run, source: source, dryRun: dryRun) }
-                ) { batch in
-                    try await jobs.report(run.id, rows: batch, preview: dryRun)
-                }
-                if dryRun { try await jobs.finishPreview(run.id) } else { try await importer.finish(run) }
-            } catch {
-                logger.error("import \(UUIDText.format(run.id)) failed: \(error)")
-                try? await jobs.fail(run.id, error: String(describing: error))
-            }
-            try? FileManager.default.removeItem(atPath: path)
-        }
-        return try await response(try await jobs.find(run.id), status: .accepted)
+        let (job, started) = try await ImportJobs.start(
+            path: upload.path, fileName: upload.fileName, source: source, jsonLines: jsonLines, overrides: overrides,
+            dryRun: dryRun, keepFile: false, principal: principal, request: request)
+        return try await response(job, status: started ? .accepted : .ok)
     }
 
     @Sendable func list(request: Request) async throws -> Response {

@@ -32,6 +32,7 @@ enum WebUI {
         try signedIn.register(collection: CustomersPageController())
         try signedIn.register(collection: CustomerPageController())
         try signedIn.register(collection: CrowdsPageController())
+        try signedIn.register(collection: ImportsPageController())
         try signedIn.register(collection: DuplicatesPageController())
         try signedIn.register(collection: SettingsPageController())
         try signedIn.register(collection: AuditPageController())

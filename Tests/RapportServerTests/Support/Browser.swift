@@ -29,6 +29,21 @@ final class Browser {
         try await send(.POST, path, form: form)
     }
 
+    /// Posts `fields` and one file as `multipart/form-data`, as a browser's file upload form does.
+    @discardableResult
+    func upload(_ path: String, _ fields: [(String, String)], file: (name: String, fileName: String, content: String))
+        async throws -> TestResponse
+    {
+        let boundary = "rapport-test-\(UUID().uuidString)"
+        var body = ""
+        for (name, value) in fields {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.fileName)\"\r\n"
+            + "Content-Type: text/csv\r\n\r\n\(file.content)\r\n--\(boundary)--\r\n"
+        return try await send(.POST, path, body: (ByteBuffer(string: body), "multipart/form-data; boundary=\(boundary)"))
+    }
+
     /// The CSRF token in a page's forms.
     static func csrf(in page: TestResponse) -> String? {
         guard let range = page.text.range(of: #"name="csrf" value="([^"]*)""#, options: .regularExpression) else {
@@ -43,20 +58,27 @@ final class Browser {
     }
 
     private func send(_ method: HTTPMethod, _ path: String, form: [(String, String)]?) async throws -> TestResponse {
+        guard let form else { return try await send(method, path, body: nil) }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = form.map { name, value in
+            name + "=" + (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+        }.joined(separator: "&")
+        return try await send(method, path, body: (ByteBuffer(string: body), "application/x-www-form-urlencoded"))
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, body: (bytes: ByteBuffer, type: String)?) async throws
+        -> TestResponse
+    {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Accept-Language", value: language)
         if !cookies.isEmpty {
             request.headers.add(name: "Cookie", value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
-        if let form {
-            var allowed = CharacterSet.alphanumerics
-            allowed.insert(charactersIn: "-._~")
-            let body = form.map { name, value in
-                name + "=" + (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
-            }.joined(separator: "&")
-            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-            request.body = .bytes(ByteBuffer(string: body))
+        if let body {
+            request.headers.add(name: "Content-Type", value: body.type)
+            request.body = .bytes(body.bytes)
         }
         let response = try await client.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 16 << 20)
