@@ -156,10 +156,13 @@ public struct CustomerRepository: Sendable {
     ///   - search: the list's `q`: a substring of name, number, e-mail or phone.
     ///   - archived: archived customers instead of current ones.
     ///   - filter: a crowd rule the customers must satisfy.
-    ///   - before: the number after which the page starts (the previous page's last), nil for the first page.
+    ///   - order: how the page is sorted; the newest number first unless told.
+    ///   - before: the number of the previous page's last customer, after which this page starts in `order`; nil for
+    ///     the first page. Only a number is passed, never a sort value such as a name, so a page's address names no
+    ///     one.
     public func list(
         visibleTo visibility: CustomerVisibility, search: String?, filter: CrowdRule? = nil, archived: Bool,
-        before: CustomerNumber?, limit: Int
+        order: CustomerListOrder = .newest, before: CustomerNumber?, limit: Int
     ) async throws -> [StoredCustomer] {
         let query = Self.selectStored(on: store.database, from: CrowdSQL.tables(for: filter))
             .where(SQLColumn("archived_at", table: "customers"), archived ? .isNot : .is, SQLLiteral.null)
@@ -176,9 +179,22 @@ public struct CustomerRepository: Sendable {
                 }
             }
         }
-        if let before { query.where(SQLColumn("number", table: "customers"), .lessThan, SQLBind(before.value)) }
-        return try await query.orderBy(SQLColumn("number", table: "customers"), SQLDirection.descending).limit(limit).all()
-            .map(Self.stored(from:))
+        let number = SQLColumn("number", table: "customers")
+        let direction: SQLDirection = order.ascending ? .ascending : .descending
+        if let before {
+            if let (table, column) = order.column {
+                // The row value of the previous page's last customer, looked up by its number.
+                query.where(SQLQueryString("""
+                    (\(ident: table).\(ident: column), customers.number) \(unsafeRaw: order.ascending ? ">" : "<") \
+                    (SELECT \(ident: table).\(ident: column), \(ident: table).number FROM \(ident: table) \
+                    WHERE \(ident: table).number = \(bind: before.value))
+                    """))
+            } else {
+                query.where(number, .lessThan, SQLBind(before.value))
+            }
+        }
+        if let (table, column) = order.column { query.orderBy(SQLColumn(column, table: table), direction) }
+        return try await query.orderBy(number, direction).limit(limit).all().map(Self.stored(from:))
     }
 
     /// Whether any customer exists, archived or not.
@@ -328,6 +344,30 @@ public struct CustomerRepository: Sendable {
             .replacingOccurrences(of: "_", with: "\\_")
         return "%" + escaped + "%"
     }
+}
+
+/// The orders the customer list offers. Each has an index ending in the customer number, the tie-breaker.
+public enum CustomerListOrder: String, CaseIterable, Sendable {
+    /// The newest number first.
+    case newest
+    /// By name, A to Z (by code point: pinyin order would need a collation both databases lack).
+    case name
+    /// The most money spent first.
+    case spent
+    /// The most orders first.
+    case orders
+
+    /// The sorted column, nil for the number itself.
+    var column: (table: String, column: String)? {
+        switch self {
+        case .newest: nil
+        case .name: ("customers", "name")
+        case .spent: ("customer_stats", "total_spent_minor")
+        case .orders: ("customer_stats", "orders_count")
+        }
+    }
+
+    var ascending: Bool { self == .name }
 }
 
 extension QueryBuilder where Model == CustomerModel {

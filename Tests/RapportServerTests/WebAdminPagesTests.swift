@@ -128,3 +128,45 @@ struct WebAdminPagesTests {
         }
     }
 }
+
+@Suite("Web UI: the customer list's sorts, saved crowds and export")
+struct WebCustomerListTests {
+    @Test("sorting pages by name without names in the address; a saved crowd narrows the list; the filter exports as CSV")
+    func sortCrowdExport() async throws {
+        try await TestApp.run { app in
+            let (browser, _) = try await WebCustomerPageTests.browser(app, "boss@example.com", role: .admin)
+            for index in 0..<55 {
+                _ = try await app.customerID(String(format: "客户%02d", 54 - index),
+                                             extra: ["tags": index % 2 == 0 ? ["VIP"] : []])
+            }
+            _ = try await CrowdRepository(app.app.rapportDatabase).installBuiltIns()
+            let first = try await browser.get("/customers?sort=name")
+            #expect(first.status == .ok)
+            let names = first.text.matches(of: /<a href="\/customers\/[0-9a-f-]+">(客户\d\d)<\/a>/).map { String($0.1) }
+            #expect(names.count == 50 && names.first == "客户00" && names.last == "客户49")
+            let next = String(try #require(first.text.firstMatch(of: /href="(\/customers\?sort=name&amp;before=\d+)"/)?.1))
+                .replacingOccurrences(of: "&amp;", with: "&")
+            #expect(!next.contains("客户"), "the address names no one")
+            let second = try await browser.get(next)
+            let rest = second.text.matches(of: /<a href="\/customers\/[0-9a-f-]+">(客户\d\d)<\/a>/).map { String($0.1) }
+            #expect(rest == ["客户50", "客户51", "客户52", "客户53", "客户54"])
+            #expect(try await browser.get("/customers?sort=shoe-size").status == .badRequest)
+
+            let prospects = try await browser.get("/customers?crowd=prospects")
+            #expect(prospects.status == .ok || prospects.status == .notFound)
+            let crowds = try await CrowdRepository(app.app.rapportDatabase).list()
+            let prospect = try #require(crowds.first { $0.rule.text == "stage = prospect" })
+            let narrowed = try await browser.get("/customers?crowd=\(prospect.key ?? UUIDText.format(prospect.id))")
+            #expect(narrowed.status == .ok && narrowed.text.contains(#"value="stage = prospect""#))
+            #expect(narrowed.text.contains("· \(prospect.name)"))
+
+            let csrf = try #require(Browser.csrf(in: first))
+            let csv = try await browser.post("/customers/export", [("csrf", csrf), ("filter", #"tag = "VIP""#)])
+            #expect(csv.status == .ok && csv.headers.first(name: "Content-Type")?.hasPrefix("text/csv") == true)
+            #expect(csv.text.split(whereSeparator: \.isNewline).count == 1 + 28, "a header and the 28 VIP customers")
+            #expect(try await browser.post("/customers/export", [("csrf", "forged")]).status == .forbidden)
+            let audit = try await WebUITests.auditActions(app)
+            #expect(audit["data.exported"] == 1)
+        }
+    }
+}

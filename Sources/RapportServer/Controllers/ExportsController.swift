@@ -27,14 +27,22 @@ struct ExportsController: RouteCollection {
         let filter = try request.query[String.self, at: "filter"].map {
             try CrowdRequests.parseText($0, field: "filter", maxLength: CrowdRequests.maxFilterLength)
         }
-        // Every bulk read of personal data leaves a trace.
-        let principal = try request.principal
+        return try await Self.stream(kind, format: format, filter: filter, visibleTo: visibility, via: "api",
+                                     request: request)
+    }
+
+    /// The export as a download, streamed page by page; audit-logged first: every bulk read of personal data leaves
+    /// a trace.
+    static func stream(
+        _ kind: Exporter.Kind, format: Exporter.Format, filter: CrowdRule?, visibleTo visibility: CustomerVisibility,
+        via: String, request: Request
+    ) async throws -> Response {
         _ = try await AuditLog(request.store).append(NewAuditEntry(
-            actor: principal.actor, action: .dataExported, targetKind: kind.rawValue,
+            actor: try (request.webPrincipal ?? request.principal).actor, action: .dataExported,
+            targetKind: kind.rawValue,
             detail: ["kind": .string(kind.rawValue), "format": .string(format.rawValue),
-                     "filtered": .bool(filter != nil), "via": "api"]))
+                     "filtered": .bool(filter != nil), "via": .string(via)]))
         let exporter = Exporter(try request.store)
-        let chosen = format
         let logger = request.logger
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: format.mediaType)
@@ -42,7 +50,7 @@ struct ExportsController: RouteCollection {
                              value: "attachment; filename=\"\(kind.rawValue).\(format.rawValue)\"")
         return Response(status: .ok, headers: headers, body: .init(asyncStream: { writer in
             do {
-                _ = try await exporter.export(kind, format: chosen, filter: filter, visibleTo: visibility) { text in
+                _ = try await exporter.export(kind, format: format, filter: filter, visibleTo: visibility) { text in
                     try await writer.write(.buffer(ByteBuffer(string: text)))
                 }
                 try await writer.write(.end)

@@ -4,16 +4,18 @@ import RapportCore
 import RapportStore
 import Vapor
 
-/// The customer list: newest number first, searched and filtered with the crowd rule language, under the same
-/// visibility as the API (an agent sees their own and their team's customers). Search and filter are posted, not put
-/// in the address: a name or a phone number must not end up in URLs, browser history and access logs. Paging an
-/// unfiltered list uses `?before=<number>`, which names no one.
+/// The customer list: searched, filtered with the crowd rule language (with its help and field buttons), narrowed to
+/// a saved crowd from the sidebar, sorted, paged, exported as CSV — under the same visibility as the API (an agent
+/// sees their own and their team's customers). Search and filter are posted, not put in the address: a name or a
+/// phone number must not end up in URLs, browser history and access logs. Addresses carry only a sort, a crowd's ID
+/// and the number a page starts after, which name no one.
 struct CustomersPageController: RouteCollection {
     static let pageSize = 50
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("customers", use: list)
         routes.post("customers", use: search)
+        routes.post("customers", "export", use: export)
     }
 
     struct Query: Content {
@@ -21,11 +23,14 @@ struct CustomersPageController: RouteCollection {
         var filter: String?
         var before: String?
         var archived: String?
+        var sort: String?
+        var crowd: String?
     }
 
     @Sendable func list(request: Request) async throws -> Response {
         let query = try request.query.decode(Query.self)
-        return try await page(request, Query(before: query.before, archived: query.archived), searching: false)
+        return try await page(request, Query(before: query.before, archived: query.archived, sort: query.sort,
+                                             crowd: query.crowd), searching: false)
     }
 
     @Sendable func search(request: Request) async throws -> Response {
@@ -33,16 +38,50 @@ struct CustomersPageController: RouteCollection {
         return try await page(request, try request.content.decode(Query.self), searching: true)
     }
 
+    /// The current filter's customers as a CSV file (the search box narrows the page, not the export: an export is
+    /// of a rule, as the API's).
+    @Sendable func export(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        try request.requireCSRFToken()
+        let query = try request.content.decode(Query.self)
+        let text = query.filter.map { TextNormalization.clean($0) }.flatMap { $0.isEmpty ? nil : $0 }
+        let filter = try text.map {
+            try CrowdRequests.parseText($0, field: "filter", maxLength: CrowdRequests.maxFilterLength)
+        }
+        return try await ExportsController.stream(.customers, format: .csv, filter: filter,
+                                                  visibleTo: AccessPolicy.visibility(for: principal), via: "web",
+                                                  request: request)
+    }
+
     private func page(_ request: Request, _ query: Query, searching: Bool) async throws -> Response {
         let principal = try request.requirePrincipal()
+        let store = try request.store
         let archived = query.archived == "true"
+        let order = query.sort.flatMap { $0.isEmpty ? nil : $0 }.map { CustomerListOrder(rawValue: $0) } ?? .newest
+        guard let order else { throw Abort(.badRequest) }
         let search = query.q.map { TextNormalization.clean($0) }.flatMap { $0.isEmpty ? nil : $0 }
-        let filterText = query.filter.map { TextNormalization.clean($0) }.flatMap { $0.isEmpty ? nil : $0 }
+        var filterText = query.filter.map { TextNormalization.clean($0) }.flatMap { $0.isEmpty ? nil : $0 }
+        let crowds = try await CrowdRepository(store).list()
         var page = WebPage("customers", section: "customers")
+        if let id = query.crowd, !id.isEmpty {
+            guard let crowd = crowds.first(where: { UUIDText.format($0.id) == id || $0.key == id }) else {
+                throw Abort(.notFound)
+            }
+            filterText = crowd.rule.text
+            page["crowdName"] = .string(crowd.name)
+        }
         page["q"] = .string(search ?? "")
         page["filter"] = .string(filterText ?? "")
         page["archived"] = .bool(archived)
+        page["sort"] = .string(order.rawValue)
+        page["sorts"] = .array(CustomerListOrder.allCases.map { option in
+            .dictionary(["key": .string(option.rawValue), "label": .string(request.text("customers.sort.\(option.rawValue)"))])
+        })
         page["searching"] = .bool(searching && (search != nil || filterText != nil))
+        page["sidebar"] = .array(crowds.map { crowd in
+            .dictionary(["id": .string(crowd.key ?? UUIDText.format(crowd.id)), "name": .string(crowd.name)])
+        })
+        page["fields"] = CrowdsPageController.fieldHelp(request)
         var error: String?
         var filter: CrowdRule?
         if let search, search.count > 200 { error = request.text("error.invalid_search") }
@@ -56,9 +95,9 @@ struct CustomersPageController: RouteCollection {
         }
         var customers: [StoredCustomer] = []
         if error == nil {
-            customers = try await CustomerRepository(request.store).list(
+            customers = try await CustomerRepository(store).list(
                 visibleTo: AccessPolicy.visibility(for: principal), search: search, filter: filter, archived: archived,
-                before: query.before.flatMap(Int64.init).map(CustomerNumber.init), limit: Self.pageSize)
+                order: order, before: query.before.flatMap(Int64.init).map(CustomerNumber.init), limit: Self.pageSize)
         }
         if let error { page["error"] = .string(error) }
         let currency = request.rapport.settings.baseCurrency
@@ -68,6 +107,7 @@ struct CustomersPageController: RouteCollection {
         if customers.count == Self.pageSize, let last = customers.last {
             page["next"] = .string(String(last.number.value))
         }
+        page["crowd"] = .string(query.crowd ?? "")
         return try await page.response(for: request, status: error == nil ? .ok : .unprocessableEntity)
     }
 

@@ -23,5 +23,6 @@ public enum RapportMigrations {
         M0017_CreateAuditLog(),
         M0018_CreateImportJobs(),
         M0019_CreateWebSessions(),
+        M0020_CreateListOrderIndexes(),
     ]
 }
