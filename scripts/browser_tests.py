@@ -249,6 +249,9 @@ def admin_checks(page, base, shots, label, demo):
             page.goto(base + path)
             check(page.locator("main h1").count() == 1 and "出错了" not in page.title()
                   and "Something went wrong" not in page.title(), f"{label}: {path} opens in {language}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            check(width <= page.viewport_size["width"],
+                  f"{label}: {path} in {language} fits the screen's width ({width} px)")
             name = "customer-admin" if path.startswith("/customers/") else path.strip("/")
             shoot(page, shots, f"{name}-{language}-{label}")
     page.select_option("#language", "zh-CN")

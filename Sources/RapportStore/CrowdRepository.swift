@@ -164,8 +164,10 @@ public struct CrowdRepository: Sendable {
             query += "crowd_members m ON m.number = customers.number WHERE m.crowd_id = \(bind: crowd.id)"
         }
         query += Self.visibility(visibility)
-        if let before { query += " AND customers.number < \(bind: before.value)" }
-        query += " ORDER BY customers.number DESC LIMIT \(bind: limit)"
+        // Paged and ordered on the membership's number (the same as the customer's): a page of current members is
+        // read backwards from the (crowd_id, number) key and stops after `limit`, however big the crowd.
+        if let before { query += " AND m.number < \(bind: before.value)" }
+        query += " ORDER BY m.number DESC LIMIT \(bind: limit)"
         return try await (store.database as! any SQLDatabase).raw(query).all().map(CustomerRepository.stored(from:))
     }
 

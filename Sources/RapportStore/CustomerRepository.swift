@@ -160,13 +160,17 @@ public struct CustomerRepository: Sendable {
     ///   - before: the number of the previous page's last customer, after which this page starts in `order`; nil for
     ///     the first page. Only a number is passed, never a sort value such as a name, so a page's address names no
     ///     one.
+    ///   - crowd: only the current members of this crowd (read from its membership, not by evaluating its rule).
     public func list(
-        visibleTo visibility: CustomerVisibility, search: String?, filter: CrowdRule? = nil, archived: Bool,
-        order: CustomerListOrder = .newest, before: CustomerNumber?, limit: Int
+        visibleTo visibility: CustomerVisibility, search: String?, filter: CrowdRule? = nil, crowd: UUID? = nil,
+        archived: Bool, order: CustomerListOrder = .newest, before: CustomerNumber?, limit: Int
     ) async throws -> [StoredCustomer] {
-        let query = Self.selectStored(on: store.database, from: CrowdSQL.tables(for: filter))
+        let tables = CrowdSQL.tables(for: filter)
+            + (crowd == nil ? "" : " JOIN crowd_members ON crowd_members.number = customers.number")
+        let query = Self.selectStored(on: store.database, from: tables)
             .where(SQLColumn("archived_at", table: "customers"), archived ? .isNot : .is, SQLLiteral.null)
             .visible(to: visibility)
+        if let crowd { query.where(SQLColumn("crowd_id", table: "crowd_members"), .equal, SQLBind(crowd)) }
         if let filter {
             let sql = store.database as! any SQLDatabase
             query.where(CrowdSQL(sql, now: store.clock.now()).condition(filter))
@@ -179,7 +183,8 @@ public struct CustomerRepository: Sendable {
                 }
             }
         }
-        let number = SQLColumn("number", table: "customers")
+        // Within a crowd the newest-first order walks the membership's (crowd_id, number) key backwards.
+        let number = SQLColumn("number", table: crowd == nil ? "customers" : "crowd_members")
         let direction: SQLDirection = order.ascending ? .ascending : .descending
         if let before {
             if let (table, column) = order.column {

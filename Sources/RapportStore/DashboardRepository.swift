@@ -98,10 +98,9 @@ public struct DashboardRepository: Sendable {
                 AS m\(unsafeRaw: String(index))
                 """
         }
-        query += """
-             FROM transactions t JOIN customers c ON c.id = t.customer_id \
-            WHERE t.occurred_at >= \(bind: first) AND t.occurred_at < \(bind: end)
-            """
+        query += " FROM transactions t"
+        query += visibility.join(on: "t.customer_id")
+        query += " WHERE t.occurred_at >= \(bind: first) AND t.occurred_at < \(bind: end)"
         query += visibility.condition(on: "c")
         let sql = store.database as! any SQLDatabase
         guard let row = try await sql.raw(query).first() else { return starts.map { _ in 0 } }
@@ -141,10 +140,9 @@ public struct DashboardRepository: Sendable {
             query += inside
             query += " THEN 1 ELSE 0 END) AS n\(unsafeRaw: String(index))"
         }
-        query += """
-             FROM interactions i JOIN customers c ON c.id = i.customer_id \
-            WHERE i.occurred_at >= \(bind: first) AND i.occurred_at < \(bind: end)
-            """
+        query += " FROM interactions i"
+        query += visibility.join(on: "i.customer_id")
+        query += " WHERE i.occurred_at >= \(bind: first) AND i.occurred_at < \(bind: end)"
         query += visibility.condition(on: "c")
         let sql = store.database as! any SQLDatabase
         guard let row = try await sql.raw(query).first() else { return starts.map { _ in (nil, 0) } }
@@ -162,6 +160,12 @@ public struct DashboardRepository: Sendable {
 }
 
 extension CustomerVisibility {
+    /// ` JOIN customers c` on a table's customer ID, when this visibility needs the customers' owners and teams; for
+    /// everything, money and ratings are summed without touching the customers at all.
+    func join(on customerID: String) -> SQLQueryString {
+        self == .all ? "" : " JOIN customers c ON c.id = \(unsafeRaw: customerID)"
+    }
+
     /// ` AND (…)` keeping the customers this visibility allows, on the customers table named `alias`; empty for all.
     func condition(on alias: String) -> SQLQueryString {
         guard case .ownedBy(let userID, let team) = self else { return "" }

@@ -107,6 +107,14 @@ public struct EventLog: Sendable {
             .map { try $0.toEvent() }
     }
 
+    /// The sequence number of the latest event, 0 when there is none: it grows with every change to any customer, so
+    /// figures computed at one value are current as long as it stays.
+    public func latestSeq() async throws -> Int64 {
+        let sql = store.database as! any SQLDatabase
+        return try await sql.raw("SELECT MAX(seq) AS seq FROM customer_events").first()?
+            .decode(column: "seq", as: Int64?.self) ?? 0
+    }
+
     /// Every event of one customer that occurred at or before `instant`, for replay.
     public func history(of customerID: UUID, upTo instant: Date) async throws -> [ChangeEvent] {
         try await CustomerEventModel.query(on: store.database)

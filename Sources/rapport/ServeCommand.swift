@@ -41,6 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
                 Terminal.emit("Demo business loaded: \(counts.customers) customers, \(counts.transactions) transactions.")
             }
             if settings.dailyRecompute { app.lifecycle.use(DailyRecompute()) }
+            app.lifecycle.use(WebFigureWarmup())
             if let admin = try await Startup.createFirstAdmin(app) {
                 Terminal.emit("""
                     Rapport created the first administrator. This password is shown once:

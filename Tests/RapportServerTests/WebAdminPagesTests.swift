@@ -156,7 +156,9 @@ struct WebCustomerListTests {
             let crowds = try await CrowdRepository(app.app.rapportDatabase).list()
             let prospect = try #require(crowds.first { $0.rule.text == "stage = prospect" })
             let narrowed = try await browser.get("/customers?crowd=\(prospect.key ?? UUIDText.format(prospect.id))")
-            #expect(narrowed.status == .ok && narrowed.text.contains(#"value="stage = prospect""#))
+            #expect(narrowed.status == .ok && narrowed.text.contains("<code>stage = prospect</code>"))
+            #expect(narrowed.text.matches(of: /<a href="\/customers\/[0-9a-f-]+">客户\d\d<\/a>/).count == 50,
+                    "every customer is a prospect: a full page of the crowd's members")
             #expect(narrowed.text.contains("· \(prospect.name)"))
 
             let csrf = try #require(Browser.csrf(in: first))

@@ -60,15 +60,17 @@ struct CustomersPageController: RouteCollection {
         let order = query.sort.flatMap { $0.isEmpty ? nil : $0 }.map { CustomerListOrder(rawValue: $0) } ?? .newest
         guard let order else { throw Abort(.badRequest) }
         let search = query.q.map { TextNormalization.clean($0) }.flatMap { $0.isEmpty ? nil : $0 }
-        var filterText = query.filter.map { TextNormalization.clean($0) }.flatMap { $0.isEmpty ? nil : $0 }
+        let filterText = query.filter.map { TextNormalization.clean($0) }.flatMap { $0.isEmpty ? nil : $0 }
         let crowds = try await CrowdRepository(store).list()
         var page = WebPage("customers", section: "customers")
+        var crowd: Crowd?
         if let id = query.crowd, !id.isEmpty {
-            guard let crowd = crowds.first(where: { UUIDText.format($0.id) == id || $0.key == id }) else {
+            guard let found = crowds.first(where: { UUIDText.format($0.id) == id || $0.key == id }) else {
                 throw Abort(.notFound)
             }
-            filterText = crowd.rule.text
-            page["crowdName"] = .string(crowd.name)
+            crowd = found
+            page["crowdName"] = .string(found.name)
+            page["crowdRule"] = .string(found.rule.text)
         }
         page["q"] = .string(search ?? "")
         page["filter"] = .string(filterText ?? "")
@@ -96,7 +98,8 @@ struct CustomersPageController: RouteCollection {
         var customers: [StoredCustomer] = []
         if error == nil {
             customers = try await CustomerRepository(store).list(
-                visibleTo: AccessPolicy.visibility(for: principal), search: search, filter: filter, archived: archived,
+                visibleTo: AccessPolicy.visibility(for: principal), search: search, filter: filter, crowd: crowd?.id,
+                archived: archived,
                 order: order, before: query.before.flatMap(Int64.init).map(CustomerNumber.init), limit: Self.pageSize)
         }
         if let error { page["error"] = .string(error) }

@@ -15,6 +15,7 @@ enum WebUI {
     static func configure(_ app: Application) throws {
         let catalogue = try WebCatalogue.load(from: resources.appendingPathComponent("Locales"))
         app.webCatalogue = catalogue
+        app.webFigures = WebFigureCache()
         app.views.use(.leaf)
         let views = resources.appendingPathComponent("Views").path + "/"
         app.leaf.configuration = LeafConfiguration(rootDirectory: views)

@@ -24,5 +24,6 @@ public enum RapportMigrations {
         M0018_CreateImportJobs(),
         M0019_CreateWebSessions(),
         M0020_CreateListOrderIndexes(),
+        M0021_CreateDashboardIndexes(),
     ]
 }

@@ -1,0 +1,43 @@
+import Foundation
+import RapportCore
+import Synchronization
+import Vapor
+
+/// Computes the dashboard's figures for administrators and analysts (who see every customer) shortly after
+/// `serve` starts, so that on a big database the first person to open the dashboard finds them ready instead of
+/// waiting for a computation of many seconds. `serve` registers it; tests and CLI commands do not.
+public final class WebFigureWarmup: LifecycleHandler, Sendable {
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    /// Creates the warm-up; register it with `app.lifecycle.use(_:)`.
+    public init() {}
+
+    public func didBootAsync(_ application: Application) async throws {
+        let cache = application.webFigures
+        let store = application.rapportDatabase
+        let logger = application.logger
+        task.withLock {
+            $0 = Task {
+                try? await Task.sleep(for: .seconds(2))
+                if Task.isCancelled { return }
+                let started = Date()
+                do {
+                    _ = try await DashboardPageController.cachedFigures(cache, store: store, visibility: .all,
+                                                                        now: store.clock.now())
+                    logger.info("dashboard figures ready in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
+                } catch {
+                    logger.warning("dashboard figures could not be computed ahead: \(error)")
+                }
+            }
+        }
+    }
+
+    public func shutdownAsync(_ application: Application) async {
+        let running = task.withLock { task in
+            defer { task = nil }
+            return task
+        }
+        running?.cancel()
+        await running?.value
+    }
+}
