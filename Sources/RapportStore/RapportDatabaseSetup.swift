@@ -23,9 +23,9 @@ public enum RapportDatabaseSetup {
     ) throws -> Handles {
         if let url = settings.databaseURL {
             let configuration = try SQLPostgresConfiguration(url: url)
-            // A request waits up to 30 s for a connection rather than the driver's 10: on a loaded server a burst of
+            // A request waits up to 60 s for a connection rather than the driver's 10: on a loaded server a burst of
             // writes (they queue behind one connection per event loop) should be slow, not refused.
-            databases.use(.postgres(configuration: configuration, connectionPoolTimeout: .seconds(30),
+            databases.use(.postgres(configuration: configuration, connectionPoolTimeout: .seconds(60),
                                     sqlLogLevel: .debug), as: id, isDefault: true)
             return Handles(writeGate: nil, readers: nil)
         }
