@@ -14,6 +14,8 @@ import Vapor
 public func configure(_ app: Application, settings: Settings, clock: any RapportClock = SystemClock()) throws {
     let handles = try RapportDatabaseSetup.register(settings: settings, on: app.databases, logger: app.logger)
     if let readers = handles.readers { app.lifecycle.use(ReadersShutdown(readers: readers)) }
+    let reports = try ReportConnection(settings: settings, logger: app.logger)
+    app.lifecycle.use(ReportsShutdown(reports: reports))
     let valueModel = CurrentValueModel()
     let services = RapportServices(
         settings: settings, clock: clock, writeGate: handles.writeGate, readers: handles.readers,
@@ -24,7 +26,7 @@ public func configure(_ app: Application, settings: Settings, clock: any Rapport
             churnEvidence: [PAliveChurnEvidence(model: valueModel, threshold: settings.analytics.churnPAlive)]),
         values: ValueEngine(settings: settings.analytics, lifecycle: settings.lifecycle,
                             currency: settings.baseCurrency),
-        valueModel: valueModel, tokenCache: TokenCache())
+        valueModel: valueModel, tokenCache: TokenCache(), reports: reports)
     app.rapport = services
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: settings.maxBodyBytes)
     app.http.server.configuration.hostname = settings.host
@@ -80,6 +82,15 @@ public enum Startup {
         let (_, password) = try await UserAccounts(store: app.rapportDatabase).createUser(
             email: email, displayName: "Administrator", role: .admin, team: nil, password: nil)
         return (email, password!)
+    }
+}
+
+/// Closes the report connection when the application shuts down.
+private struct ReportsShutdown: LifecycleHandler {
+    let reports: ReportConnection
+
+    func shutdownAsync(_ application: Application) async {
+        await reports.close()
     }
 }
 

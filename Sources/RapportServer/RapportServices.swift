@@ -21,6 +21,8 @@ struct RapportServices: Sendable {
     /// The newest fitted value model, loaded at start-up and replaced by each analytics run.
     let valueModel: CurrentValueModel
     let tokenCache: TokenCache
+    /// The connection long reports (the dashboard's figures) run on, away from the requests' pool.
+    let reports: ReportConnection
 
     struct Key: StorageKey {
         typealias Value = RapportServices

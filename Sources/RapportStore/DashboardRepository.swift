@@ -7,13 +7,14 @@ import SQLKit
 /// new and churned customers since an instant, net revenue per month, RFM groups and interaction quality per month.
 ///
 /// Month boundaries are the caller's (the dashboard uses UTC months, as the lifecycle rules do); every series is
-/// computed in one pass with one `CASE` column per period, so twelve months cost one scan, not twelve.
+/// computed in one pass with one `CASE` column per period, so twelve months cost one scan, not twelve. The queries
+/// only read, and on a big database for seconds: the dashboard runs them on a `ReportConnection`.
 public struct DashboardRepository: Sendable {
-    let store: RapportDatabase
+    let sql: any SQLDatabase
 
-    /// Reads the figures from `store`.
-    public init(_ store: RapportDatabase) {
-        self.store = store
+    /// Reads the figures through `sql`.
+    public init(_ sql: any SQLDatabase) {
+        self.sql = sql
     }
 
     /// Current customers per stage at each of `instants` (each stage present, zero when none).
@@ -21,7 +22,6 @@ public struct DashboardRepository: Sendable {
         -> [[LifecycleStage: Int]]
     {
         guard !instants.isEmpty else { return [] }
-        let sql = store.database as! any SQLDatabase
         let cutoffs = instants.map(CustomerHistory.latestIncluded(at:))
         func columns(since: String, until: String?) -> SQLQueryString {
             var text: SQLQueryString = ""
@@ -102,7 +102,6 @@ public struct DashboardRepository: Sendable {
         query += visibility.join(on: "t.customer_id")
         query += " WHERE t.occurred_at >= \(bind: first) AND t.occurred_at < \(bind: end)"
         query += visibility.condition(on: "c")
-        let sql = store.database as! any SQLDatabase
         guard let row = try await sql.raw(query).first() else { return starts.map { _ in 0 } }
         return try starts.indices.map { try row.decode(column: "m\($0)", as: Int64?.self) ?? 0 }
     }
@@ -115,7 +114,6 @@ public struct DashboardRepository: Sendable {
             """
         query += visibility.condition(on: "c")
         query += " GROUP BY v.rfm_group"
-        let sql = store.database as! any SQLDatabase
         var groups: [String: Int] = [:]
         for row in try await sql.raw(query).all() {
             groups[try row.decode(column: "grp", as: String.self)] = Int(try row.decode(column: "n", as: Int64.self))
@@ -144,7 +142,6 @@ public struct DashboardRepository: Sendable {
         query += visibility.join(on: "i.customer_id")
         query += " WHERE i.occurred_at >= \(bind: first) AND i.occurred_at < \(bind: end)"
         query += visibility.condition(on: "c")
-        let sql = store.database as! any SQLDatabase
         guard let row = try await sql.raw(query).first() else { return starts.map { _ in (nil, 0) } }
         return try starts.indices.map { index in
             let rated = Int(try row.decode(column: "n\(index)", as: Int64?.self) ?? 0)
@@ -154,8 +151,7 @@ public struct DashboardRepository: Sendable {
     }
 
     private func count(_ query: SQLQueryString) async throws -> Int {
-        let sql = store.database as! any SQLDatabase
-        return Int(try await sql.raw(query).first()?.decode(column: "n", as: Int64.self) ?? 0)
+        Int(try await sql.raw(query).first()?.decode(column: "n", as: Int64.self) ?? 0)
     }
 }
 

@@ -28,9 +28,9 @@ struct DashboardPageController: RouteCollection {
     }
 
     static func figures(
-        _ store: RapportDatabase, visibility: CustomerVisibility, starts: [Date], now: Date
+        _ store: RapportDatabase, reports: ReportConnection, visibility: CustomerVisibility, starts: [Date], now: Date
     ) async throws -> Figures {
-        let figures = DashboardRepository(store)
+        let figures = DashboardRepository(try await reports.sql())
         // A month's stage counts are taken at its end; the current month's are taken now.
         let ends = Array(starts.dropFirst()) + [now]
         // Money and ratings are summed over whole months, the current one up to its end.
@@ -49,13 +49,14 @@ struct DashboardPageController: RouteCollection {
 
     /// The figures for `visibility` through the cache of slow figures (kept per month: a new month starts afresh).
     static func cachedFigures(
-        _ cache: WebFigureCache, store: RapportDatabase, visibility: CustomerVisibility, now: Date
+        _ cache: WebFigureCache, store: RapportDatabase, reports: ReportConnection, visibility: CustomerVisibility,
+        now: Date
     ) async throws -> Figures {
         let starts = monthStarts(endingAt: now, count: months)
         let version = try await EventLog(store).latestSeq()
         return try await cache.value("dashboard|\(visibility)|\(starts.last?.timeIntervalSince1970 ?? 0)",
                                      version: version) {
-            try await figures(store, visibility: visibility, starts: starts, now: now)
+            try await figures(store, reports: reports, visibility: visibility, starts: starts, now: now)
         }
     }
 
@@ -67,7 +68,7 @@ struct DashboardPageController: RouteCollection {
         let starts = Self.monthStarts(endingAt: now, count: Self.months)
         let labels = starts.map { WebFormat.month($0, in: language) }
         let figures = try await Self.cachedFigures(request.application.webFigures, store: try request.store,
-                                                   visibility: visibility, now: now)
+                                                   reports: request.rapport.reports, visibility: visibility, now: now)
         let current = figures.trend.last ?? [:]
         let currency = request.rapport.settings.baseCurrency
 

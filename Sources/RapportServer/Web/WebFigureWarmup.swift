@@ -15,6 +15,7 @@ public final class WebFigureWarmup: LifecycleHandler, Sendable {
     public func didBootAsync(_ application: Application) async throws {
         let cache = application.webFigures
         let store = application.rapportDatabase
+        let reports = application.rapport.reports
         let logger = application.logger
         task.withLock {
             $0 = Task {
@@ -22,8 +23,8 @@ public final class WebFigureWarmup: LifecycleHandler, Sendable {
                 if Task.isCancelled { return }
                 let started = Date()
                 do {
-                    _ = try await DashboardPageController.cachedFigures(cache, store: store, visibility: .all,
-                                                                        now: store.clock.now())
+                    _ = try await DashboardPageController.cachedFigures(
+                        cache, store: store, reports: reports, visibility: .all, now: store.clock.now())
                     logger.info("dashboard figures ready in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
                 } catch {
                     logger.warning("dashboard figures could not be computed ahead: \(error)")
