@@ -165,8 +165,18 @@ public struct CustomerRepository: Sendable {
         visibleTo visibility: CustomerVisibility, search: String?, filter: CrowdRule? = nil, crowd: UUID? = nil,
         archived: Bool, order: CustomerListOrder = .newest, before: CustomerNumber?, limit: Int
     ) async throws -> [StoredCustomer] {
-        let tables = CrowdSQL.tables(for: filter)
+        var tables = CrowdSQL.tables(for: filter)
             + (crowd == nil ? "" : " JOIN crowd_members ON crowd_members.number = customers.number")
+        // SQLite's planner would start a filtered list from an index of the filter's column (a stage, say) and sort
+        // every match by number; most filters match many customers, and walking the customers newest first until a
+        // page is full reads far less. CROSS JOIN makes SQLite keep `customers` as the outer table. (A filter matching
+        // very few customers now walks further: 0.2 s on a million rather than milliseconds; typical filters go from
+        // 0.5-0.7 s to under 0.1 s.)
+        if filter != nil, crowd == nil, order == .newest || order == .name,
+           CrowdSQL.Dialect(store.database as! any SQLDatabase) == .sqlite
+        {
+            tables = tables.replacingOccurrences(of: "customers JOIN customer_stats", with: "customers CROSS JOIN customer_stats")
+        }
         let query = Self.selectStored(on: store.database, from: tables)
             .where(SQLColumn("archived_at", table: "customers"), archived ? .isNot : .is, SQLLiteral.null)
             .visible(to: visibility)

@@ -25,5 +25,6 @@ public enum RapportMigrations {
         M0019_CreateWebSessions(),
         M0020_CreateListOrderIndexes(),
         M0021_CreateDashboardIndexes(),
+        M0022_CreateCustomerScanIndex(),
     ]
 }
