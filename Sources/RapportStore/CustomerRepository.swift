@@ -193,14 +193,17 @@ public struct CustomerRepository: Sendable {
                 }
             }
         }
-        // Within a crowd the newest-first order walks the membership's (crowd_id, number) key backwards.
-        let number = SQLColumn("number", table: crowd == nil ? "customers" : "crowd_members")
+        // The tie-breaking number is taken from the table whose index gives the order: the membership's
+        // (crowd_id, number) key within a crowd, the stats' (column, number) index for a stats column. (They all hold
+        // the customer's number; named otherwise, SQLite would not see that an index gives the order, and would sort.)
+        let number = SQLColumn("number", table: crowd != nil && order == .newest ? "crowd_members"
+                                   : order.column?.table ?? "customers")
         let direction: SQLDirection = order.ascending ? .ascending : .descending
         if let before {
             if let (table, column) = order.column {
                 // The row value of the previous page's last customer, looked up by its number.
                 query.where(SQLQueryString("""
-                    (\(ident: table).\(ident: column), customers.number) \(unsafeRaw: order.ascending ? ">" : "<") \
+                    (\(ident: table).\(ident: column), \(ident: table).number) \(unsafeRaw: order.ascending ? ">" : "<") \
                     (SELECT \(ident: table).\(ident: column), \(ident: table).number FROM \(ident: table) \
                     WHERE \(ident: table).number = \(bind: before.value))
                     """))

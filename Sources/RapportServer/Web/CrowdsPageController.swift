@@ -40,12 +40,18 @@ struct CrowdsPageController: RouteCollection {
     static func sizes(
         of crowds: [Crowd], days: Int, request: Request, visibility: CustomerVisibility
     ) async throws -> [UUID: Size] {
-        let store = try request.store
-        let today = BusinessDay.number(of: request.rapport.clock.now())
+        try await sizes(of: crowds, days: days, cache: request.application.webFigures, store: try request.store,
+                        visibility: visibility)
+    }
+
+    static func sizes(
+        of crowds: [Crowd], days: Int, cache: WebFigureCache, store: RapportDatabase, visibility: CustomerVisibility
+    ) async throws -> [UUID: Size] {
+        let today = BusinessDay.number(of: store.clock.now())
         let key = "crowds|\(visibility)|\(today)|\(days)|"
             + crowds.map { "\(UUIDText.format($0.id))@\($0.updatedAt.timeIntervalSince1970)" }.joined(separator: ",")
         let version = try await EventLog(store).latestSeq()
-        return try await request.application.webFigures.value(key, version: version) {
+        return try await cache.value(key, version: version) {
             let repository = CrowdRepository(store)
             let counts = try await repository.counts(of: crowds, visibleTo: visibility)
             var sizes: [UUID: Size] = [:]
