@@ -167,15 +167,21 @@ public struct CustomerRepository: Sendable {
     ) async throws -> [StoredCustomer] {
         var tables = CrowdSQL.tables(for: filter)
             + (crowd == nil ? "" : " JOIN crowd_members ON crowd_members.number = customers.number")
-        // SQLite's planner would start a filtered list from an index of the filter's column (a stage, say) and sort
-        // every match by number; most filters match many customers, and walking the customers newest first until a
-        // page is full reads far less. CROSS JOIN makes SQLite keep `customers` as the outer table. (A filter matching
-        // very few customers now walks further: 0.2 s on a million rather than milliseconds; typical filters go from
-        // 0.5-0.7 s to under 0.1 s.)
-        if filter != nil, crowd == nil, order == .newest || order == .name,
-           CrowdSQL.Dialect(store.database as! any SQLDatabase) == .sqlite
-        {
-            tables = tables.replacingOccurrences(of: "customers JOIN customer_stats", with: "customers CROSS JOIN customer_stats")
+        // SQLite's planner misjudges these pages: a filtered list it starts from an index of the filter's column (a
+        // stage, say) and then sorts every match by number, and a list sorted by a stats column it sorts whole
+        // because the page needs the customers' rows. Walking the table whose index gives the order until the page is
+        // full reads far less; CROSS JOIN makes SQLite keep that table outside. (A filter matching very few customers
+        // walks further than an index of its column would: 0.2 s on a million rather than milliseconds; typical
+        // filters go from 0.5-0.7 s to under 0.1 s, and sorting by money from 0.4 s to under a millisecond.)
+        if CrowdSQL.Dialect(store.database as! any SQLDatabase) == .sqlite {
+            let joined = "customers JOIN customer_stats ON customer_stats.number = customers.number"
+            if order.column?.table == "customer_stats" {
+                tables = tables.replacingOccurrences(
+                    of: joined, with: "customer_stats CROSS JOIN customers ON customer_stats.number = customers.number")
+            } else if filter != nil, crowd == nil {
+                tables = tables.replacingOccurrences(
+                    of: joined, with: "customers CROSS JOIN customer_stats ON customer_stats.number = customers.number")
+            }
         }
         let query = Self.selectStored(on: store.database, from: tables)
             .where(SQLColumn("archived_at", table: "customers"), archived ? .isNot : .is, SQLLiteral.null)
