@@ -53,11 +53,11 @@ public struct PAliveChurnEvidence: ChurnEvidence {
         guard let last = days.last else { return nil }
         let idle = facts.today - last
         let gap = LifecycleEngine.medianGap(of: days)
-        let usual = gap.map { "; usual gap \(LifecycleEngine.days($0))" } ?? ""
+        let phrases = [EnginePhrase.noPurchaseFor.text(.days(Double(idle)))]
+            + (gap.map { [EnginePhrase.usualGap.text(.days($0))] } ?? [])
+            + [EnginePhrase.pAliveBelow.text(.decimal(pAlive), .decimal(threshold))]
         return StageAssessment(
-            stage: .churned, rule: "churned_by_p_alive",
-            reason: "no purchase for \(LifecycleEngine.days(idle))\(usual); P(alive) "
-                + String(format: "%.2f", pAlive) + " below " + String(format: "%.2f", threshold),
+            stage: .churned, rule: "churned_by_p_alive", reason: EngineExplanation.joining(phrases),
             daysSinceLastPurchase: idle, usualGapDays: gap)
     }
 }

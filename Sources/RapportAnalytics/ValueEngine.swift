@@ -173,19 +173,19 @@ public struct ValueEngine: Sendable {
     /// judge, the share of the lifecycle's churn threshold already spent idle.
     func churnWarning(_ score: ModelScore, idleDays: Int, days: [Int]) -> ChurnWarning {
         let risk: Double
-        var parts = ["no purchase for \(LifecycleEngine.days(idleDays))"]
+        var parts = [EnginePhrase.noPurchaseFor.text(.days(Double(idleDays)))]
         if score.summary.x > 0, let gap = LifecycleEngine.medianGap(of: days) {
             risk = 1 - score.pAlive
-            parts.append("usual gap \(LifecycleEngine.days(gap))")
-            parts.append("P(alive) \(String(format: "%.2f", score.pAlive))")
+            parts.append(EnginePhrase.usualGap.text(.days(gap)))
+            parts.append(EnginePhrase.pAlive.text(.decimal(score.pAlive)))
         } else {
             risk = min(1, Double(idleDays) / Double(lifecycle.churnMinDays))
-            parts.append("one purchase day")
-            parts.append("churned after \(LifecycleEngine.days(lifecycle.churnMinDays))")
+            parts.append(EnginePhrase.onePurchaseDay.text())
+            parts.append(EnginePhrase.churnedAfter.text(.days(Double(lifecycle.churnMinDays))))
         }
         let atRisk = Self.minor(score.clv * risk)
-        parts.append("CLV at risk \(MoneyText.whole(minor: atRisk, currency: currency))")
-        return ChurnWarning(risk: risk, valueAtRiskMinor: atRisk, explanation: parts.joined(separator: "; "))
+        parts.append(EnginePhrase.clvAtRisk.text(.text(MoneyText.whole(minor: atRisk, currency: currency))))
+        return ChurnWarning(risk: risk, valueAtRiskMinor: atRisk, explanation: EngineExplanation.joining(parts))
     }
 
     /// The mean amount of all repeat purchase days, standing in for expected spend when Gamma-Gamma cannot be fitted.

@@ -277,35 +277,37 @@ enum DuplicateEvidence: Equatable, Sendable {
     private static let longNamePoints: [(Double, Double)] = [(0, -6), (0.7, -4.5), (0.85, -2.5), (0.9, 0),
                                                              (0.94, 2), (1, 3)]
 
-    /// `0.923` → `92%`; never `100%` for what is not equal.
-    private static func percent(_ similarity: Double) -> String {
-        "\(min(99, Int((similarity * 100).rounded())))%"
+    /// `0.923` → `92`; never `100` for what is not equal.
+    private static func percent(_ similarity: Double) -> EnginePhrase.Value {
+        .percent(min(99, Int((similarity * 100).rounded())))
     }
 
     /// The reason shown to a reviewer.
     var reason: String {
         switch self {
-        case .samePhone(let phone), .sameLandline(let phone, _): "same phone \(phone)"
-        case .differentPhones: "no phone in common"
-        case .differentMobiles: "different mobile phones"
-        case .sameEmail(let email), .sameRoleMailbox(let email): "same e-mail \(email)"
-        case .differentEmails: "no e-mail in common"
+        case .samePhone(let phone), .sameLandline(let phone, _): EnginePhrase.samePhone.text(.text(phone))
+        case .differentPhones: EnginePhrase.differentPhones.text()
+        case .differentMobiles: EnginePhrase.differentMobiles.text()
+        case .sameEmail(let email), .sameRoleMailbox(let email): EnginePhrase.sameEmail.text(.text(email))
+        case .differentEmails: EnginePhrase.differentEmails.text()
         case .sameSocial(let handle):
             // Profiles keep handles as `network:handle`.
-            "same \(handle.prefix { $0 != ":" }) handle \(handle.drop { $0 != ":" }.dropFirst())"
+            EnginePhrase.sameSocial.text(.text(String(handle.prefix { $0 != ":" })),
+                                         .text(String(handle.drop { $0 != ":" }.dropFirst())))
         case .name(let similarity, let swapped, _):
-            similarity >= 1 ? (swapped ? "same name, order swapped" : "same name")
+            similarity >= 1 ? (swapped ? EnginePhrase.sameNameSwapped.text() : EnginePhrase.sameName.text())
                 // Below 0.7 names share little more than a surname; a percentage would suggest more.
-                : similarity >= 0.7 ? "names \(Self.percent(similarity)) alike" : "different names"
-        case .sameBirthday(let date): "same birthday \(date)"
-        case .birthdayYearsDiffer: "birthdays differ in the year"
-        case .differentBirthdays: "different birthdays"
-        case .sameCity(let city): "same city \(city)"
-        case .differentCities: "different cities"
-        case .sameStreet: "same street address"
-        case .similarStreet(let similarity): "street addresses \(Self.percent(similarity)) alike"
-        case .differentStreets: "different street addresses"
-        case .kindsDiffer: "person vs organisation"
+                : similarity >= 0.7 ? EnginePhrase.namesAlike.text(Self.percent(similarity))
+                : EnginePhrase.differentNames.text()
+        case .sameBirthday(let date): EnginePhrase.sameBirthday.text(.text("\(date)"))
+        case .birthdayYearsDiffer: EnginePhrase.birthdayYearsDiffer.text()
+        case .differentBirthdays: EnginePhrase.differentBirthdays.text()
+        case .sameCity(let city): EnginePhrase.sameCity.text(.text(city))
+        case .differentCities: EnginePhrase.differentCities.text()
+        case .sameStreet: EnginePhrase.sameStreet.text()
+        case .similarStreet(let similarity): EnginePhrase.streetsAlike.text(Self.percent(similarity))
+        case .differentStreets: EnginePhrase.differentStreets.text()
+        case .kindsDiffer: EnginePhrase.kindsDiffer.text()
         }
     }
 }

@@ -164,42 +164,32 @@ public struct LifecycleEngine: Sendable {
                       sinceFirst: today - first)
     }
 
-    /// The assessment of a verdict: the rule and the explanation a person reads.
+    /// The assessment of a verdict: the rule and the explanation a person reads, in `EnginePhrase`s.
     func explain(_ rhythm: Rhythm?) -> StageAssessment {
         guard let rhythm else {
-            return StageAssessment(stage: .prospect, rule: "no_purchase", reason: "no purchase yet",
+            return StageAssessment(stage: .prospect, rule: "no_purchase", reason: EnginePhrase.noPurchaseYet.text(),
                                    daysSinceLastPurchase: nil, usualGapDays: nil)
         }
-        let idle = rhythm.idle
-        let usual = rhythm.gap.map { "; usual gap \(Self.days($0))" } ?? "; one purchase day"
-        func assessment(_ rule: String, _ reason: String) -> StageAssessment {
-            StageAssessment(stage: rhythm.stage, rule: rule, reason: reason, daysSinceLastPurchase: idle,
-                            usualGapDays: rhythm.gap)
+        let idle = EnginePhrase.Value.days(Double(rhythm.idle))
+        let usual = rhythm.gap.map { EnginePhrase.usualGap.text(.days($0)) } ?? EnginePhrase.onePurchaseDay.text()
+        func assessment(_ rule: String, _ phrases: String...) -> StageAssessment {
+            StageAssessment(stage: rhythm.stage, rule: rule, reason: EngineExplanation.joining(phrases),
+                            daysSinceLastPurchase: rhythm.idle, usualGapDays: rhythm.gap)
         }
         switch rhythm.stage {
         case .churned:
-            return assessment("churned_by_rhythm",
-                              "no purchase for \(Self.days(idle))\(usual); churned after \(Self.days(rhythm.churnAfter))")
+            return assessment("churned_by_rhythm", EnginePhrase.noPurchaseFor.text(idle), usual,
+                              EnginePhrase.churnedAfter.text(.days(rhythm.churnAfter)))
         case .silent:
-            return assessment("silent_by_rhythm",
-                              "no purchase for \(Self.days(idle))\(usual); silent after \(Self.days(rhythm.silentAfter))")
+            return assessment("silent_by_rhythm", EnginePhrase.noPurchaseFor.text(idle), usual,
+                              EnginePhrase.silentAfter.text(.days(rhythm.silentAfter)))
         case .new:
             return assessment("first_purchase_recent",
-                              "first purchase \(Self.days(rhythm.sinceFirst)) ago; new for \(Self.days(settings.newDays))")
+                              EnginePhrase.firstPurchaseAgo.text(.days(Double(rhythm.sinceFirst))),
+                              EnginePhrase.newFor.text(.days(Double(settings.newDays))))
         case .active, .prospect:
-            return assessment("buying_in_rhythm",
-                              "last purchase \(Self.days(idle)) ago\(usual); silent after \(Self.days(rhythm.silentAfter))")
+            return assessment("buying_in_rhythm", EnginePhrase.lastPurchaseAgo.text(idle), usual,
+                              EnginePhrase.silentAfter.text(.days(rhythm.silentAfter)))
         }
-    }
-
-    /// "1 day", "75 days", "12.5 days".
-    public static func days(_ value: Double) -> String {
-        let text = value.rounded() == value ? String(Int(value)) : String(format: "%.1f", value)
-        return text + (value == 1 ? " day" : " days")
-    }
-
-    /// "1 day", "143 days".
-    public static func days(_ value: Int) -> String {
-        days(Double(value))
     }
 }

@@ -21,7 +21,7 @@ public struct StageState: Equatable, Sendable {
 
     /// A new customer's state: a prospect until its first purchase.
     public static func initial(since: Date) -> StageState {
-        StageState(stage: .prospect, since: since, rule: "no_purchase", reason: "no purchase yet")
+        StageState(stage: .prospect, since: since, rule: "no_purchase", reason: EnginePhrase.noPurchaseYet.text())
     }
 
     /// The state after `change`.
@@ -52,7 +52,7 @@ public struct StageChange: Equatable, Sendable {
 
     /// The explanation, marked when the change is a win-back.
     public var reason: String {
-        isWinBack ? "win-back: " + assessment.reason : assessment.reason
+        isWinBack ? EngineExplanation.winBackPrefix + assessment.reason : assessment.reason
     }
 
     /// The `stage_changed` event: old stage, and the new one with its rule, reason and numbers.

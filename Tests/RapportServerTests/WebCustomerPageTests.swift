@@ -163,6 +163,25 @@ struct WebCustomerPageTests {
         }
     }
 
+    @Test("the rules' explanations are said in the page's language; the API keeps the English")
+    func explanations() async throws {
+        try await TestApp.run { app in
+            let (browser, _) = try await Self.browser(app, "boss@example.com", role: .admin)
+            let id = try await app.customerID("钱多多")
+            try await app.purchase(id)
+            let english = "first purchase 0 days ago; new for 30 days"
+            #expect(try await app.customer(id)["stage_reason"] == .string(english))
+            let chinese = try await browser.get("/customers/\(id)")
+            // The stage badge's title, the stage panel and the timeline's stage change explain.
+            let said = "首次购买在 0 天前；首次购买后 30 天内为新客户"
+            #expect(chinese.text.components(separatedBy: said).count == 4, "\(chinese.text)")
+            #expect(!chinese.text.contains(english))
+            let csrf = try #require(Browser.csrf(in: chinese))
+            #expect(try await browser.post("/language", [("csrf", csrf), ("locale", "en")]).status == .seeOther)
+            #expect(try await browser.get("/customers/\(id)").text.components(separatedBy: english).count == 4)
+        }
+    }
+
     @Test("the dashboard draws its charts from the user's customers and leaves out widgets without data")
     func dashboard() async throws {
         try await TestApp.run { app in

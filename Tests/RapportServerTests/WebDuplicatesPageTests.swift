@@ -25,7 +25,7 @@ struct WebDuplicatesPageTests {
             let scanned = try await manager.post("/duplicates/scan", [("csrf", csrf)])
             #expect(scanned.status == .ok && scanned.text.contains("1 对疑似重复"))
             #expect(scanned.text.contains("王小明") && scanned.text.contains("王晓明"))
-            #expect(scanned.text.contains("same phone +8613800138000"))
+            #expect(scanned.text.contains("电话相同 +8613800138000") && !scanned.text.contains("same phone"))
             #expect(scanned.text.contains(#"<tr class="differs"><th scope="row">姓名</th>"#))
 
             let pairID = String(try #require(scanned.text.firstMatch(of: /action="\/duplicates\/([0-9a-f-]+)\/merge"/)?.1))

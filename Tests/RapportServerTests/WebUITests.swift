@@ -193,6 +193,16 @@ struct WebCatalogueTests {
         }
         #expect(!used.isEmpty)
         #expect(used.subtracting(chinese.keys).isEmpty, "missing: \(used.subtracting(chinese.keys).sorted())")
+        // The engines' phrases: English pages must say what the API says.
+        for phrase in EnginePhrase.allCases {
+            var template = phrase.template
+            for (index, slot) in phrase.slots.enumerated() {
+                template = template.replacingOccurrences(of: "{\(slot.rawValue)}", with: "{\(index)}", options: [],
+                                                         range: template.range(of: "{\(slot.rawValue)}"))
+            }
+            #expect(english["phrase.\(phrase.rawValue)"] == template)
+            #expect(chinese["phrase.\(phrase.rawValue)"] != nil)
+        }
         // Keys the Swift code names (stages, roles, messages) are checked by rendering the pages in the tests above.
     }
 }

@@ -174,7 +174,8 @@ struct CustomerPageController: RouteCollection {
         let stage = stats.stage
         page["stage"] = .dictionary([
             "key": .string(stage.stage.rawValue), "label": .string(request.text("stage.\(stage.stage.rawValue)")),
-            "since": .string(WebFormat.day(stage.since, in: language)), "reason": .string(stage.reason),
+            "since": .string(WebFormat.day(stage.since, in: language)),
+            "reason": .string(request.explanation(stage.reason)),
             "rule": .string(stage.rule), "overridden": .bool(stage.overridden),
         ])
         let purchases = stats.purchases
@@ -262,9 +263,9 @@ struct CustomerPageController: RouteCollection {
                 "expected365": .string(count(row.expected365)),
                 "risk": .string(share(row.churnRisk)),
                 "atRisk": .string(MoneyText.exact(minor: row.valueAtRiskMinor, currency: currency)),
-                "explanation": .string(row.churnExplanation),
+                "explanation": .string(request.explanation(row.churnExplanation)),
                 "shifts": .string([row.frequencyShift, row.basketShift].compactMap { $0 }
-                    .map { request.text("shift.\($0)") }.joined(separator: "; ")),
+                    .map { request.text("shift.\($0)") }.joined(separator: request.text("phrase.separator"))),
             ])
         }
         let bought = try await repository.boughtSKUs(of: customerID)

@@ -104,7 +104,7 @@ struct DashboardPageController: RouteCollection {
                 "stage": .string(warning.stage), "stageKey": .string("stage.\(warning.stage)"),
                 "risk": .string(warning.value.churnRisk.formatted(.percent.precision(.fractionLength(0)))),
                 "atRisk": .string(MoneyText.exact(minor: warning.value.valueAtRiskMinor, currency: currency)),
-                "explanation": .string(warning.value.churnExplanation),
+                "explanation": .string(request.explanation(warning.value.churnExplanation)),
             ])
         })
         let quality = figures.quality

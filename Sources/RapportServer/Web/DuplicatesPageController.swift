@@ -145,7 +145,7 @@ struct DuplicatesPageController: RouteCollection {
             return .dictionary([
                 "id": .string(UUIDText.format(candidate.id)),
                 "score": .string(candidate.score.formatted(.percent.precision(.fractionLength(0)))),
-                "reasons": .array(candidate.reasons.map(LeafData.string)),
+                "reasons": .array(candidate.reasons.map { .string(request.explanation($0)) }),
                 "mergeID": .string(candidate.mergeID.map { UUIDText.format($0) } ?? ""),
                 "decided": .string(candidate.decidedAt.map { WebFormat.time($0, in: language) } ?? ""),
                 "leftID": .string(UUIDText.format(first.id)), "rightID": .string(UUIDText.format(second.id)),

@@ -28,7 +28,7 @@ struct TimelineText {
         case .stageChanged:
             let new = event.newValue?.objectValue
             detail = "\(stage(event.oldValue?.stringValue)) → \(stage(new?["stage"]?.stringValue))"
-            note = new?["reason"]?.stringValue ?? ""
+            note = request.explanation(new?["reason"]?.stringValue ?? "")
         case .purchase, .refund:
             let value = event.newValue?.objectValue
             let amount = MoneyText.exact(minor: Int64(value?["amount_minor"]?.numberValue ?? 0), currency: currency)
