@@ -9,7 +9,8 @@ scored), an admin, two agents of different teams and customers owned by each (on
   agent's, finds one by phone, opens the 360 page, changes the phone number and sees the timeline gain the change,
   gets a rule error naming its column, cannot open the other agent's customer, switches to English and back;
 - as an admin: opens a demo customer, changes its phone, looks at it as of a past day (the old number), builds a crowd
-  whose member count updates while the rule is typed, saves it and sees its count, and visits every page.
+  whose member count updates while the rule is typed, saves it and sees its count, scans for duplicates and sees a
+  pair side by side with its reasons, and visits every page.
 
 The XSS probe stays text and no dialog ever opens; the skip link is the first Tab stop. Saves a screenshot of every
 page in both languages, at 1280×800 and 390 px wide, under --shots (default ci-artifacts/screenshots).
@@ -104,6 +105,9 @@ def main():
             api(base, token, "POST", "/api/v1/customers", {
                 "name": "王小明", "owner_id": li, "phones": [{"number": "13800138000"}],
                 "emails": [{"address": "xiaoming@example.com"}], "addresses": [{"city": "上海市"}]})
+            # A second record of 王小明 for the duplicate queue.
+            api(base, token, "POST", "/api/v1/customers", {
+                "name": "王晓明", "emails": [{"address": "xiaoming@example.com"}], "addresses": [{"city": "上海市"}]})
             hidden = api(base, token, "POST", "/api/v1/customers", {"name": "赵不可见", "owner_id": zhao})["id"]
             # A demo customer with a phone, created well before today: its past differs from its present.
             old = urllib.parse.quote("created_at < 2025-12-01")
@@ -238,6 +242,13 @@ def admin_checks(page, base, shots, label, demo):
           f"{label}: the saved crowd shows its member count ({count})")
     check(count.replace(",", "") in live.replace(",", ""), f"{label}: the saved count is the one previewed")
     shoot(page, shots, f"crowd-zh-{label}")
+
+    page.goto(base + "/duplicates")
+    page.click("form[action='/duplicates/scan'] button")
+    queue = page.locator("main").inner_text()
+    check("王小明" in queue and "王晓明" in queue and "邮箱相同 xiaoming@example.com" in queue,
+          f"{label}: a scan puts the two 王小明 records side by side, with the reason in Chinese")
+    check(page.locator("form[action$='/merge'] button").count() >= 1, f"{label}: the pair can be merged")
 
     pages = ["/dashboard", "/customers", "/crowds", "/imports", "/duplicates", "/settings", "/audit",
              f"/customers/{demo['id']}"]
