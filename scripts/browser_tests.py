@@ -167,7 +167,8 @@ def agent_checks(page, base, shots, label, hidden):
     page.fill("#q", "")
     page.fill("#filter", "stage = ")
     page.click(".filters button[type=submit]:not([formaction])")
-    check("筛选规则有误" in page.locator("p.error").inner_text(), f"{label}: a bad rule is explained")
+    said = page.locator("p.error").inner_text()
+    check("筛选规则有误：第 8 列：'=' 后面缺少取值" in said, f"{label}: a bad rule is explained in Chinese ({said})")
     shoot(page, shots, f"customers-filter-error-zh-{label}")
 
     page.goto(base + "/customers")

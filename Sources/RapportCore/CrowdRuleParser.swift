@@ -1,13 +1,3 @@
-/// A rule that cannot be read: where and what was expected.
-public struct CrowdRuleError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// 1-based character position in the rule text (1 for whole-rule problems such as its size).
-    public let column: Int
-    public let message: String
-
-    /// "column 17: expected a value after '>='".
-    public var description: String { "column \(column): \(message)" }
-}
-
 /// Reads the crowd rule language: `stage in [active, silent] and rfm_group = "At Risk" and last_purchase_at < -90d
 /// and tag = "vip" and not city = "上海"`.
 ///
@@ -33,14 +23,13 @@ public struct CrowdRuleParser: Sendable {
     /// - Throws: `CrowdRuleError` at the first problem.
     public func parse(_ text: String) throws(CrowdRuleError) -> CrowdRule {
         var reader = Reader(tokens: try Self.tokens(of: text), end: text.count + 1)
-        guard reader.peek != nil else { throw CrowdRuleError(column: 1, message: "the rule is empty") }
+        guard reader.peek != nil else { throw CrowdRuleError(column: 1, .empty) }
         let rule = try reader.rule(depth: 1)
         if let extra = reader.peek {
-            throw CrowdRuleError(column: extra.column, message: "expected 'and', 'or' or the end, found \(extra.shown)")
+            throw CrowdRuleError(column: extra.column, .expectedConnective, [extra.shown])
         }
         if rule.predicates > Self.maxPredicates {
-            throw CrowdRuleError(column: 1, message: "the rule has \(rule.predicates) predicates; at most "
-                + "\(Self.maxPredicates)")
+            throw CrowdRuleError(column: 1, .tooManyPredicates, [String(rule.predicates), String(Self.maxPredicates)])
         }
         return rule
     }
@@ -107,7 +96,7 @@ public struct CrowdRuleParser: Sendable {
                     }
                     value.append(next)
                 }
-                guard closed else { throw CrowdRuleError(column: column, message: "this string has no closing quote") }
+                guard closed else { throw CrowdRuleError(column: column, .unclosedString) }
                 tokens.append(Token(kind: .string(value), column: column))
                 continue
             }
@@ -142,7 +131,7 @@ public struct CrowdRuleParser: Sendable {
                 index = end
                 continue
             }
-            throw CrowdRuleError(column: column, message: "unexpected '\(character)'")
+            throw CrowdRuleError(column: column, .unexpectedCharacter, [String(character)])
         }
         return tokens
     }
@@ -158,8 +147,7 @@ public struct CrowdRuleParser: Sendable {
         {
             return .relative(amount, unit)
         }
-        throw CrowdRuleError(column: column, message: "'\(word)' is not a number, a date (2026-01-31) or a relative "
-            + "date (-90d, -6m, -1y)")
+        throw CrowdRuleError(column: column, .notAValue, [word])
     }
 
     /// `token` as a value of `reference`'s field, or the error saying what the field takes.
@@ -168,19 +156,18 @@ public struct CrowdRuleParser: Sendable {
     {
         let field = reference.field
         if case .string(let text) = valueToken.kind, text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw CrowdRuleError(column: valueToken.column, message: "a string cannot hold control characters")
+            throw CrowdRuleError(column: valueToken.column, .controlCharacters)
         }
-        func wrong(_ expected: String) -> CrowdRuleError {
-            CrowdRuleError(column: valueToken.column,
-                           message: "\(reference.spelled) takes \(expected), found \(valueToken.shown)")
+        func wrong(_ problem: CrowdRuleProblem) -> CrowdRuleError {
+            CrowdRuleError(column: valueToken.column, problem, [reference.spelled, valueToken.shown])
         }
         switch (field.type, valueToken.kind) {
         case (.text, .string(let text)):
             return .string(text)
         case (.choice, .string(let text)), (.choice, .word(let text)):
             guard field.choices.contains(text) else {
-                throw CrowdRuleError(column: valueToken.column, message: "\(reference.spelled) is one of "
-                    + field.choices.joined(separator: ", ") + "; found \(valueToken.shown)")
+                throw CrowdRuleError(column: valueToken.column, .notAChoice,
+                                     [reference.spelled, field.choices.joined(separator: ", "), valueToken.shown])
             }
             return .string(text)
         case (.number, .number(let number)), (.money, .number(let number)), (.any, .number(let number)):
@@ -196,19 +183,20 @@ public struct CrowdRuleParser: Sendable {
         case (.boolean, .word("false")), (.any, .word("false")):
             return .boolean(false)
         case (_, .symbol), (_, .word("and")), (_, .word("or")):
-            throw CrowdRuleError(column: valueToken.column, message: "expected a value after \(token?.shown ?? "it")")
+            throw CrowdRuleError(column: valueToken.column, .expectedValueAfter, [token?.shown ?? "it"])
         case (.text, _):
-            throw wrong("a quoted string")
+            throw wrong(.takesString)
         case (.choice, _):
-            throw wrong("one of " + field.choices.joined(separator: ", "))
+            throw CrowdRuleError(column: valueToken.column, .takesChoice,
+                                 [reference.spelled, field.choices.joined(separator: ", "), valueToken.shown])
         case (.number, _), (.money, _):
-            throw wrong("a number")
+            throw wrong(.takesNumber)
         case (.date, _):
-            throw wrong("a date (2026-01-31) or a relative date (-90d, -6m, -1y)")
+            throw wrong(.takesDate)
         case (.boolean, _):
-            throw wrong("true or false")
+            throw wrong(.takesBoolean)
         case (.any, _):
-            throw wrong("a quoted string, a number, true or false")
+            throw wrong(.takesAny)
         }
     }
 
@@ -231,8 +219,7 @@ public struct CrowdRuleParser: Sendable {
 
         mutating func rule(depth: Int) throws(CrowdRuleError) -> CrowdRule {
             guard depth <= CrowdRuleParser.maxDepth else {
-                throw CrowdRuleError(column: peek?.column ?? end,
-                                     message: "the rule nests deeper than \(CrowdRuleParser.maxDepth) levels")
+                throw CrowdRuleError(column: peek?.column ?? end, .tooDeep, [String(CrowdRuleParser.maxDepth)])
             }
             var alternatives = [try conjunction(depth: depth)]
             while peek?.isWord("or") == true {
@@ -253,13 +240,12 @@ public struct CrowdRuleParser: Sendable {
 
         mutating func unary(depth: Int) throws(CrowdRuleError) -> CrowdRule {
             guard let token = peek else {
-                throw CrowdRuleError(column: end, message: "expected a field, 'not' or '(' at the end of the rule")
+                throw CrowdRuleError(column: end, .expectedOperandAtEnd)
             }
             if token.isWord("not") {
                 _ = next()
                 guard depth < CrowdRuleParser.maxDepth else {
-                    throw CrowdRuleError(column: token.column,
-                                         message: "the rule nests deeper than \(CrowdRuleParser.maxDepth) levels")
+                    throw CrowdRuleError(column: token.column, .tooDeep, [String(CrowdRuleParser.maxDepth)])
                 }
                 return .not(try unary(depth: depth + 1))
             }
@@ -268,7 +254,7 @@ public struct CrowdRuleParser: Sendable {
                 let inner = try rule(depth: depth + 1)
                 guard let close = next(), close.isSymbol(")") else {
                     throw CrowdRuleError(column: tokens.indices.contains(position - 1) ? tokens[position - 1].column
-                        : end, message: "expected ')' to close the '(' at column \(token.column)")
+                        : end, .unclosedParenthesis, [String(token.column)])
                 }
                 return inner
             }
@@ -278,18 +264,17 @@ public struct CrowdRuleParser: Sendable {
         mutating func predicate() throws(CrowdRuleError) -> CrowdRule {
             let token = next()!
             guard case .word(let word) = token.kind else {
-                throw CrowdRuleError(column: token.column, message: "expected a field, found \(token.shown)")
+                throw CrowdRuleError(column: token.column, .expectedField, [token.shown])
             }
             let reference = try Self.reference(word, column: token.column)
             guard let operatorToken = next() else {
-                throw CrowdRuleError(column: end, message: "expected a comparison after '\(word)'")
+                throw CrowdRuleError(column: end, .expectedComparisonAfter, [word])
             }
             let type = reference.field.type
             func check(_ allowed: Bool) throws(CrowdRuleError) {
                 guard allowed else {
-                    throw CrowdRuleError(column: operatorToken.column,
-                                         message: "\(operatorToken.shown) does not apply to \(reference.spelled) "
-                                             + "(\(type.rawValue))")
+                    throw CrowdRuleError(column: operatorToken.column, .notApplicable,
+                                         [operatorToken.shown, reference.spelled, type.rawValue])
                 }
             }
             switch operatorToken.kind {
@@ -303,7 +288,7 @@ public struct CrowdRuleParser: Sendable {
                 return .oneOf(reference, try list(for: reference, after: operatorToken), negated: false)
             case .word("not"):
                 guard let inToken = next(), inToken.isWord("in") else {
-                    throw CrowdRuleError(column: columnAfter(operatorToken), message: "expected 'in' after 'not'")
+                    throw CrowdRuleError(column: columnAfter(operatorToken), .expectedInAfterNot)
                 }
                 try check(type.takesLists)
                 return .oneOf(reference, try list(for: reference, after: inToken), negated: true)
@@ -316,38 +301,36 @@ public struct CrowdRuleParser: Sendable {
                 try check(type.isOrdered)
                 let low = try value(for: reference, after: operatorToken)
                 guard let andToken = next(), andToken.isWord("and") else {
-                    throw CrowdRuleError(column: peek?.column ?? end, message: "expected 'and' in 'between … and …'")
+                    throw CrowdRuleError(column: peek?.column ?? end, .expectedAndInBetween)
                 }
                 return .between(reference, low, try value(for: reference, after: andToken))
             default:
                 break
             }
-            throw CrowdRuleError(column: operatorToken.column, message: "expected a comparison (= != < <= > >=, in, "
-                + "not in, contains, exists, between) after '\(word)', found \(operatorToken.shown)")
+            throw CrowdRuleError(column: operatorToken.column, .unknownComparison, [word, operatorToken.shown])
         }
 
         static func reference(_ word: String, column: Int) throws(CrowdRuleError) -> CrowdFieldReference {
             let parts = word.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard let field = CrowdFields.named(parts[0]) else {
-                throw CrowdRuleError(column: column, message: "unknown field '\(word)'; the fields are "
-                    + CrowdFields.spelled.joined(separator: ", "))
+                throw CrowdRuleError(column: column, .unknownField,
+                                     [word, CrowdFields.spelled.joined(separator: ", ")])
             }
             if field.keyed {
                 guard parts.count == 2, !parts[1].isEmpty else {
-                    throw CrowdRuleError(column: column, message: "'\(field.name)' needs a key: \(field.name).<key>")
+                    throw CrowdRuleError(column: column, .keyNeeded, [field.name])
                 }
                 guard parts[1].allSatisfy(CrowdRuleParser.isWordCharacter) else {
-                    throw CrowdRuleError(column: column, message: "a key is letters, digits, '_' and '.'; found "
-                        + "'\(parts[1])'")
+                    throw CrowdRuleError(column: column, .badKey, [String(parts[1])])
                 }
                 guard field.keys.isEmpty || field.keys.contains(parts[1]) else {
-                    throw CrowdRuleError(column: column, message: "unknown key '\(parts[1])' of '\(field.name)'; the "
-                        + "keys are " + field.keys.joined(separator: ", "))
+                    throw CrowdRuleError(column: column, .unknownKey,
+                                         [String(parts[1]), field.name, field.keys.joined(separator: ", ")])
                 }
                 return CrowdFieldReference(field: field, key: parts[1])
             }
             guard parts.count == 1 else {
-                throw CrowdRuleError(column: column, message: "'\(field.name)' takes no key")
+                throw CrowdRuleError(column: column, .noKey, [field.name])
             }
             return CrowdFieldReference(field: field)
         }
@@ -356,7 +339,7 @@ public struct CrowdRuleParser: Sendable {
             -> [CrowdValue]
         {
             guard let open = next(), open.isSymbol("[") else {
-                throw CrowdRuleError(column: columnAfter(token), message: "expected '[' after \(token.shown)")
+                throw CrowdRuleError(column: columnAfter(token), .expectedBracket, [token.shown])
             }
             var values = [try value(for: reference, after: open)]
             while let separator = peek, separator.isSymbol(",") {
@@ -365,7 +348,7 @@ public struct CrowdRuleParser: Sendable {
             }
             guard let close = next(), close.isSymbol("]") else {
                 throw CrowdRuleError(column: tokens.indices.contains(position - 1) ? tokens[position - 1].column : end,
-                                     message: "expected ',' or ']' in the list opened at column \(open.column)")
+                                     .unclosedList, [String(open.column)])
             }
             return values
         }
@@ -375,7 +358,7 @@ public struct CrowdRuleParser: Sendable {
             -> CrowdValue
         {
             guard let valueToken = next() else {
-                throw CrowdRuleError(column: end, message: "expected a value after \(token.shown)")
+                throw CrowdRuleError(column: end, .expectedValueAfter, [token.shown])
             }
             return try CrowdRuleParser.value(valueToken, for: reference, after: token)
         }

@@ -77,7 +77,7 @@ struct WebImportsPageTests {
                 ("csrf", csrf), ("upload", upload), ("file_name", "c.csv"), ("source", "crm"), ("map_0", "ignore"),
                 ("dry_run", "true"),
             ])
-            #expect(refused.status == .unprocessableEntity && refused.text.contains("no column holds the customer"))
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("没有一列对应客户姓名"))
             #expect(try await browser.post("/imports/start", [("csrf", csrf), ("upload", "../../etc/passwd")]).status
                 == .gone)
             #expect(try await app.count("imports") == 0)

@@ -124,7 +124,7 @@ struct WebUITests {
             let csrf = try #require(Browser.csrf(in: list))
             let bad = try await browser.post("/customers", [("csrf", csrf), ("filter", "stage = ")])
             #expect(bad.status == .unprocessableEntity)
-            #expect(bad.text.contains("筛选规则有误") && bad.text.contains("column"))
+            #expect(bad.text.contains("筛选规则有误：第 8 列：&#39;=&#39; 后面缺少取值"), "\(bad.text)")
             let filtered = try await browser.post("/customers", [("csrf", csrf), ("filter", #"city = "北京市""#)])
             #expect(filtered.status == .ok && filtered.text.contains("没有符合条件的客户"))
             let found = try await browser.post("/customers", [("csrf", csrf), ("q", "13800138")])
@@ -202,6 +202,11 @@ struct WebCatalogueTests {
             }
             #expect(english["phrase.\(phrase.rawValue)"] == template)
             #expect(chinese["phrase.\(phrase.rawValue)"] != nil)
+        }
+        // The rule parser's problems, likewise.
+        for problem in CrowdRuleProblem.allCases {
+            #expect(english["rule_error.\(problem.rawValue)"] == problem.template)
+            #expect(chinese["rule_error.\(problem.rawValue)"] != nil)
         }
         // Keys the Swift code names (stages, roles, messages) are checked by rendering the pages in the tests above.
     }

@@ -108,7 +108,7 @@ struct CrowdsPageController: RouteCollection {
             let crowd = try await repository.create(name: input.name, description: input.description, rule: input.rule)
             return request.redirect(to: "/crowds/\(UUIDText.format(crowd.id))", redirectType: .normal)
         } catch let invalid as ValidationError {
-            page["errors"] = .dictionary(Self.errors(invalid, request: request))
+            page["errors"] = .dictionary(Self.errors(invalid, rule: form.rule ?? "", request: request))
             return try await page.response(for: request, status: .unprocessableEntity)
         }
     }
@@ -126,7 +126,7 @@ struct CrowdsPageController: RouteCollection {
             body = ["count": .number(Double(count)),
                     "text": .string(request.text("crowds.preview.count", [count.formatted()]))]
         } catch let invalid as ValidationError {
-            body = ["error": .string(Self.errors(invalid, request: request)["rule"]?.string ?? "")]
+            body = ["error": .string(Self.errors(invalid, rule: text, request: request)["rule"]?.string ?? "")]
         }
         return try APIJSON.response(JSONValue.object(body), status: body["error"] == nil ? .ok : .unprocessableEntity)
     }
@@ -157,7 +157,7 @@ struct CrowdsPageController: RouteCollection {
             return request.redirect(to: "/crowds/\(UUIDText.format(crowd.id))", redirectType: .normal)
         } catch let invalid as ValidationError {
             var page = try await Self.crowdPage(crowd, form: form, before: nil, request: request, principal: principal)
-            page["errors"] = .dictionary(Self.errors(invalid, request: request))
+            page["errors"] = .dictionary(Self.errors(invalid, rule: form.rule ?? "", request: request))
             return try await page.response(for: request, status: .unprocessableEntity)
         }
     }
@@ -253,11 +253,11 @@ struct CrowdsPageController: RouteCollection {
         return .object(document)
     }
 
-    private static func errors(_ invalid: ValidationError, request: Request) -> [String: LeafData] {
+    private static func errors(_ invalid: ValidationError, rule: String, request: Request) -> [String: LeafData] {
         var errors: [String: LeafData] = [:]
         for error in invalid.errors {
             let input = String(error.field.prefix { $0 != "." && $0 != "[" })
-            let message = error.code == "invalid_rule" ? request.text("error.invalid_filter", [error.message])
+            let message = error.code == "invalid_rule" ? request.invalidRuleText(rule, fallback: error.message)
                 : CustomerEditForm.message(error, request: request)
             if errors[input] == nil { errors[input] = .string(message) }
         }

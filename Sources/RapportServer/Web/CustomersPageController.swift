@@ -92,7 +92,8 @@ struct CustomersPageController: RouteCollection {
                 filter = try CrowdRequests.parseText(filterText, field: "filter",
                                                      maxLength: CrowdRequests.maxFilterLength)
             } catch let invalid {
-                error = request.text("error.invalid_filter", [invalid.errors.map(\.message).joined(separator: "; ")])
+                let said = invalid.errors.map { CustomerEditForm.message($0, request: request) }
+                error = request.invalidRuleText(filterText, fallback: said.joined(separator: request.text("phrase.separator")))
             }
         }
         var customers: [StoredCustomer] = []

@@ -98,7 +98,7 @@ struct ImportsPageController: RouteCollection {
             return request.redirect(to: target, redirectType: .normal)
         } catch let invalid as ValidationError {
             var page = try await Self.mappingPage(form, request: request, overrides: overrides)
-            page["errors"] = .array(invalid.errors.map { .string($0.message) })
+            page["errors"] = .array(invalid.errors.map { .string(CustomerEditForm.message($0, request: request)) })
             return try await page.response(for: request, status: .unprocessableEntity)
         }
     }
