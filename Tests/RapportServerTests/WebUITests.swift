@@ -208,6 +208,12 @@ struct WebCatalogueTests {
             #expect(english["rule_error.\(problem.rawValue)"] == problem.template)
             #expect(chinese["rule_error.\(problem.rawValue)"] != nil)
         }
+        // The built-in crowds: Chinese names are Rapport's own, English descriptions the API's.
+        for crowd in BuiltInCrowd.all {
+            #expect(chinese["crowd.builtin.\(crowd.key)"] == crowd.name && english["crowd.builtin.\(crowd.key)"] != nil)
+            #expect(english["crowd.builtin.\(crowd.key).about"] == crowd.description
+                && chinese["crowd.builtin.\(crowd.key).about"] != nil)
+        }
         // Keys the Swift code names (stages, roles, messages) are checked by rendering the pages in the tests above.
     }
 }

@@ -72,8 +72,8 @@ struct CrowdsPageController: RouteCollection {
         page["crowds"] = .array(crowds.map { crowd in
             let size = sizes[crowd.id] ?? Size(count: 0, trend: [])
             return .dictionary([
-                "id": .string(UUIDText.format(crowd.id)), "name": .string(crowd.name),
-                "description": .string(crowd.description), "rule": .string(crowd.rule.text),
+                "id": .string(UUIDText.format(crowd.id)), "name": .string(request.crowdName(crowd)),
+                "description": .string(request.crowdDescription(crowd)), "rule": .string(crowd.rule.text),
                 "builtIn": .bool(crowd.isBuiltIn), "count": .string(size.count.formatted()),
                 "change": .string(Self.change(from: size.trend.first?.members ?? 0, to: size.count)),
                 "sparkline": WebCharts.sparkline(size.trend.map(\.members)),
@@ -186,8 +186,8 @@ struct CrowdsPageController: RouteCollection {
         let currency = request.rapport.settings.baseCurrency
         var page = WebPage("crowd", section: "crowds")
         page["id"] = .string(UUIDText.format(crowd.id))
-        page["name"] = .string(crowd.name)
-        page["description"] = .string(crowd.description)
+        page["name"] = .string(request.crowdName(crowd))
+        page["description"] = .string(request.crowdDescription(crowd))
         page["rule"] = .string(crowd.rule.text)
         page["builtIn"] = .bool(crowd.isBuiltIn)
         page["count"] = .string(count.formatted())
@@ -196,7 +196,7 @@ struct CrowdsPageController: RouteCollection {
                 index % 15 == 0 || index == trend.count - 1
                     ? WebFormat.day(BusinessDay.start(of: point.day), in: request.webLanguage) : ""
             },
-            series: [(key: "crowd", name: crowd.name, values: trend.map { Double($0.members) })])
+            series: [(key: "crowd", name: request.crowdName(crowd), values: trend.map { Double($0.members) })])
         page["customers"] = .array(try members.map {
             try CustomersPageController.row($0, currency: currency, language: request.webLanguage)
         })

@@ -69,7 +69,7 @@ struct CustomersPageController: RouteCollection {
                 throw Abort(.notFound)
             }
             crowd = found
-            page["crowdName"] = .string(found.name)
+            page["crowdName"] = .string(request.crowdName(found))
             page["crowdRule"] = .string(found.rule.text)
         }
         page["q"] = .string(search ?? "")
@@ -81,7 +81,7 @@ struct CustomersPageController: RouteCollection {
         })
         page["searching"] = .bool(searching && (search != nil || filterText != nil))
         page["sidebar"] = .array(crowds.map { crowd in
-            .dictionary(["id": .string(crowd.key ?? UUIDText.format(crowd.id)), "name": .string(crowd.name)])
+            .dictionary(["id": .string(crowd.key ?? UUIDText.format(crowd.id)), "name": .string(request.crowdName(crowd))])
         })
         page["fields"] = CrowdsPageController.fieldHelp(request)
         var error: String?
