@@ -163,11 +163,12 @@ struct WebCustomerPageTests {
         }
     }
 
-    @Test("the rules' explanations are said in the page's language; the API keeps the English")
+    @Test("the rules' explanations and common labels are said in the page's language; the API keeps the English")
     func explanations() async throws {
         try await TestApp.run { app in
             let (browser, _) = try await Self.browser(app, "boss@example.com", role: .admin)
-            let id = try await app.customerID("钱多多")
+            let id = try await app.customerID("钱多多", extra: [
+                "phones": [["number": "13800138000", "label": "mobile"]], "source": "wechat"])
             try await app.purchase(id)
             let english = "first purchase 0 days ago; new for 30 days"
             #expect(try await app.customer(id)["stage_reason"] == .string(english))
@@ -176,9 +177,12 @@ struct WebCustomerPageTests {
             let said = "首次购买在 0 天前；首次购买后 30 天内为新客户"
             #expect(chinese.text.components(separatedBy: said).count == 4, "\(chinese.text)")
             #expect(!chinese.text.contains(english))
+            #expect(chinese.text.contains("<small>手机</small>") && chinese.text.contains("<dd>微信</dd>"))
             let csrf = try #require(Browser.csrf(in: chinese))
             #expect(try await browser.post("/language", [("csrf", csrf), ("locale", "en")]).status == .seeOther)
-            #expect(try await browser.get("/customers/\(id)").text.components(separatedBy: english).count == 4)
+            let inEnglish = try await browser.get("/customers/\(id)").text
+            #expect(inEnglish.components(separatedBy: english).count == 4)
+            #expect(inEnglish.contains("<small>mobile</small>") && inEnglish.contains("<dd>WeChat</dd>"))
         }
     }
 

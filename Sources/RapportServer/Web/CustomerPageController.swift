@@ -155,7 +155,7 @@ struct CustomerPageController: RouteCollection {
                 page["asOf"] = .string(text)
                 page["asOfText"] = .string(WebFormat.day(day, in: language))
                 page["timeline"] = .array([])
-                page["profile"] = profile(customer, stored: stored, language: language)
+                page["profile"] = profile(customer, stored: stored, request: request)
                 page["name"] = .string(customer.fields.name)
                 return page
             }
@@ -167,7 +167,7 @@ struct CustomerPageController: RouteCollection {
             page["asOfText"] = .string(WebFormat.day(day, in: language))
         }
         page["name"] = .string(customer.fields.name)
-        page["profile"] = profile(customer, stored: stored, language: language)
+        page["profile"] = profile(customer, stored: stored, request: request)
         if let owner = customer.fields.ownerID, let user = try await UserRepository(store).find(id: owner) {
             page["owner"] = .string(user.displayName)
         }
@@ -220,7 +220,7 @@ struct CustomerPageController: RouteCollection {
                 "amount": .string(MoneyText.exact(minor: transaction.amountMinor, currency: currency)),
                 "items": .string(transaction.lines.map { "\($0.name) × \($0.quantity)" }
                     .joined(separator: language == .chinese ? "、" : ", ")),
-                "channel": .string(transaction.channel ?? ""),
+                "channel": .string(request.commonValue(transaction.channel)),
             ])
         })
         let interactions = try await InteractionRepository(store, engine: request.rapport.lifecycle).list(
@@ -281,16 +281,17 @@ struct CustomerPageController: RouteCollection {
         })
     }
 
-    private static func profile(_ customer: Customer, stored: StoredCustomer, language: WebLanguage) -> LeafData {
+    private static func profile(_ customer: Customer, stored: StoredCustomer, request: Request) -> LeafData {
+        let language = request.webLanguage
         let fields = customer.fields
         let consent = fields.consent
         let allowed = [("email", consent.email), ("sms", consent.sms), ("phone", consent.phone),
                        ("wechat", consent.wechat)]
         return .dictionary([
             "kindKey": .string("kind.\(fields.kind.rawValue)"),
-            "phones": .array(fields.phones.map { .dictionary(["text": .string($0.number), "label": .string($0.label ?? ""),
+            "phones": .array(fields.phones.map { .dictionary(["text": .string($0.number), "label": .string(request.commonValue($0.label)),
                                                               "primary": .bool($0.primary)]) }),
-            "emails": .array(fields.emails.map { .dictionary(["text": .string($0.address), "label": .string($0.label ?? ""),
+            "emails": .array(fields.emails.map { .dictionary(["text": .string($0.address), "label": .string(request.commonValue($0.label)),
                                                               "primary": .bool($0.primary)]) }),
             "social": .array(fields.social.map { .string("\($0.network): \($0.handle)") }),
             "addresses": .array(fields.addresses.map { address in
@@ -298,7 +299,7 @@ struct CustomerPageController: RouteCollection {
                          address.postalCode].compactMap { $0 }.joined(separator: " "))
             }),
             "tags": .array(fields.tags.map(LeafData.string)),
-            "team": .string(fields.team ?? ""), "source": .string(fields.source ?? ""),
+            "team": .string(fields.team ?? ""), "source": .string(request.commonValue(fields.source)),
             "birthday": .string(fields.birthday?.description ?? ""),
             "consent": .array(allowed.compactMap { channel, value in
                 value.map { .dictionary(["channelKey": .string("consent.\(channel)"), "allowed": .bool($0)]) }

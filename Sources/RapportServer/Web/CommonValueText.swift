@@ -1,0 +1,13 @@
+import Vapor
+
+extension Request {
+    /// A free-text value that customers' data often holds — a contact point's label (`mobile`), a source or sales
+    /// channel (`wechat`, `store`) — in the page's language when the catalogue knows it (`value.<text>`); any other
+    /// value as it was typed.
+    func commonValue(_ value: String?) -> String {
+        guard let value, !value.isEmpty else { return "" }
+        let key = "value.\(value.lowercased())"
+        let said = text(key)
+        return said == key ? value : said
+    }
+}
