@@ -40,7 +40,10 @@ struct AuditPageController: RouteCollection {
         let store = try request.store
         let entries = try await AuditLog(store).list(action: action, after: position, limit: Self.pageSize)
         var names: [UUID: String] = [:]
-        for id in Set(entries.compactMap(\.entry.actor.id)) {
+        let targetUsers = entries.compactMap { stored in
+            stored.entry.targetKind == "user" ? stored.entry.targetID.flatMap { UUID(uuidString: $0) } : nil
+        }
+        for id in Set(entries.compactMap(\.entry.actor.id) + targetUsers) {
             names[id] = try await UserRepository(store).find(id: id)?.displayName
         }
         let language = request.webLanguage
@@ -59,14 +62,45 @@ struct AuditPageController: RouteCollection {
                 "action": .string(Self.actions.contains(entry.action) ? request.text("audit.\(entry.action.rawValue)")
                                   : entry.action.rawValue),
                 "denied": .bool(entry.action == .permissionDenied),
-                "target": .string([entry.targetKind, entry.targetID].compactMap { $0 }.joined(separator: " ")),
+                "target": .string(Self.target(entry, names: names, request: request)),
                 "targetLink": .string(entry.targetKind == "customer" ? entry.targetID ?? "" : ""),
-                "detail": .string(CustomerEditForm.plain(entry.detail == .object([:]) ? nil : entry.detail)),
+                "detail": .array(Self.detail(entry.detail, request: request)),
             ])
         })
         if entries.count == Self.pageSize, let last = entries.last {
             page["next"] = .string("\(Int64((last.at.timeIntervalSince1970 * 1000).rounded()))_\(UUIDText.format(last.id))")
         }
         return try await page.response(for: request)
+    }
+
+    /// What an entry is about: its kind in the page's language, and a user's name rather than their ID.
+    private static func target(_ entry: NewAuditEntry, names: [UUID: String], request: Request) -> String {
+        guard let kind = entry.targetKind else { return "" }
+        let label = request.said("audit.target.\(kind)", otherwise: kind)
+        let id = entry.targetID ?? ""
+        let shown = kind == "user" ? UUID(uuidString: id).flatMap { names[$0] } ?? id : id
+        return [label, shown].filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// An entry's details as `label: value` lines: the keys and the values Rapport writes in the page's language
+    /// (`audit.detail.<key>`, `audit.value.<value>`, roles), anything else as stored.
+    private static func detail(_ detail: JSONValue, request: Request) -> [LeafData] {
+        guard let members = detail.objectValue else {
+            return detail == .null ? [] : [.string(CustomerEditForm.plain(detail))]
+        }
+        return members.keys.sorted().map { key in
+            let value = members[key] ?? .null
+            let shown: String
+            switch value {
+            case .null: shown = "—"
+            case .bool(let flag): shown = request.text(flag ? "audit.value.true" : "audit.value.false")
+            case .number(let number): shown = number.rounded() == number ? Int(number).formatted() : "\(number)"
+            case .string(let text) where key == "role": shown = request.said("role.\(text)", otherwise: text)
+            case .string(let text) where key == "operation": shown = request.said("audit.\(text)", otherwise: text)
+            case .string(let text): shown = request.said("audit.value.\(text)", otherwise: text)
+            default: shown = CustomerEditForm.plain(value)
+            }
+            return .string(request.said("audit.detail.\(key)", otherwise: key) + ": " + shown)
+        }
     }
 }

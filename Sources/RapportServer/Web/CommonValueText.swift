@@ -6,8 +6,6 @@ extension Request {
     /// value as it was typed.
     func commonValue(_ value: String?) -> String {
         guard let value, !value.isEmpty else { return "" }
-        let key = "value.\(value.lowercased())"
-        let said = text(key)
-        return said == key ? value : said
+        return said("value.\(value.lowercased())", otherwise: value)
     }
 }

@@ -105,9 +105,7 @@ struct CustomerEditForm: Content {
 
     /// An error's message in the page's language when the catalogue knows its code, else the parser's own words.
     static func message(_ error: FieldError, request: Request) -> String {
-        let key = "field_error.\(error.code)"
-        let text = request.text(key)
-        return text == key ? error.message : text
+        request.said("field_error.\(error.code)", otherwise: error.message)
     }
 
     /// A stored attribute as text: strings as they are, anything else as compact JSON.

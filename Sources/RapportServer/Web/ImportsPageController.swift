@@ -141,8 +141,8 @@ struct ImportsPageController: RouteCollection {
                 ? items.map { change in
                     let members = change.objectValue ?? [:]
                     let field = members["field"]?.stringValue ?? ""
-                    let label = request.text("field.\(field)")
-                    return .string("\(label == "field.\(field)" ? field : label): \(summary.summary(members["old"])) → "
+                    let label = request.said("field.\(field)", otherwise: field)
+                    return .string("\(label): \(summary.summary(members["old"])) → "
                         + summary.summary(members["new"]))
                 }
                 : items.compactMap(\.stringValue).map(LeafData.string)
@@ -221,9 +221,8 @@ struct ImportsPageController: RouteCollection {
     }
 
     private static func targetLabel(_ target: String, request: Request) -> String {
-        let key = "imports.target.\(target)"
-        let text = request.text(key)
-        return text == key ? target : "\(text) (\(target))"
+        let label = request.said("imports.target.\(target)", otherwise: target)
+        return label == target ? target : "\(label) (\(target))"
     }
 
     private static func job(_ job: ImportJob, request: Request) -> LeafData {

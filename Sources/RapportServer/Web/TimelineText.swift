@@ -13,8 +13,7 @@ struct TimelineText {
     func row(_ stored: ChangeEvent) -> LeafData {
         let event = stored.event
         let kind = event.kind.rawValue
-        var title = request.text("event.\(kind)")
-        if title == "event.\(kind)" { title = kind }
+        var title = request.said("event.\(kind)", otherwise: kind)
         var detail = ""
         var note = ""
         switch event.kind {
@@ -22,8 +21,7 @@ struct TimelineText {
             detail = event.newValue?.objectValue?["name"]?.stringValue ?? ""
         case .fieldChanged:
             let field = event.field ?? ""
-            let label = request.text("field.\(field)")
-            title = request.text("event.field_changed.named", [label == "field.\(field)" ? field : label])
+            title = request.text("event.field_changed.named", [request.said("field.\(field)", otherwise: field)])
             detail = "\(summary(event.oldValue)) → \(summary(event.newValue))"
         case .stageChanged:
             let new = event.newValue?.objectValue

@@ -60,6 +60,12 @@ extension Request {
     func text(_ key: String, _ arguments: [String] = []) -> String {
         application.webCatalogue.text(key, in: webLanguage, arguments) ?? key
     }
+
+    /// A catalogue text in the page's language, or `otherwise` where the catalogue has none: for names and values
+    /// that only some of which it translates (event kinds, fields, error codes, values people type).
+    func said(_ key: String, otherwise: String) -> String {
+        application.webCatalogue.text(key, in: webLanguage) ?? otherwise
+    }
 }
 
 extension Application {
