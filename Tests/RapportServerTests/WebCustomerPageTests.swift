@@ -167,6 +167,7 @@ struct WebCustomerPageTests {
     func explanations() async throws {
         try await TestApp.run { app in
             let (browser, _) = try await Self.browser(app, "boss@example.com", role: .admin)
+            _ = try await CrowdRepository(app.app.rapportDatabase).installBuiltIns()
             let id = try await app.customerID("钱多多", extra: [
                 "phones": [["number": "13800138000", "label": "mobile"]], "source": "wechat"])
             try await app.purchase(id)
@@ -178,11 +179,13 @@ struct WebCustomerPageTests {
             #expect(chinese.text.components(separatedBy: said).count == 4, "\(chinese.text)")
             #expect(!chinese.text.contains(english))
             #expect(chinese.text.contains("<small>手机</small>") && chinese.text.contains("<dd>微信</dd>"))
+            #expect(chinese.text.contains("现有客户"), "the timeline names the crowd the purchase put them in")
             let csrf = try #require(Browser.csrf(in: chinese))
             #expect(try await browser.post("/language", [("csrf", csrf), ("locale", "en")]).status == .seeOther)
             let inEnglish = try await browser.get("/customers/\(id)").text
             #expect(inEnglish.components(separatedBy: english).count == 4)
             #expect(inEnglish.contains("<small>mobile</small>") && inEnglish.contains("<dd>WeChat</dd>"))
+            #expect(inEnglish.contains("Existing customers") && !inEnglish.contains("现有客户"))
         }
     }
 

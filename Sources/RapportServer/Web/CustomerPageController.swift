@@ -205,7 +205,9 @@ struct CustomerPageController: RouteCollection {
                 page["olderCursor"] = .string(EventLog.TimelinePosition(after: last).cursor)
             }
         }
-        let text = TimelineText(request: request, currency: currency)
+        let crowds = try await CrowdRepository(store).list()
+        let text = TimelineText(request: request, currency: currency,
+                                crowds: Dictionary(uniqueKeysWithValues: crowds.map { ($0.id, $0) }))
         page["timeline"] = .array(events.map(text.row))
 
         guard asOf == nil else { return page }

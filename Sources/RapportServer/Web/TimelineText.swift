@@ -9,6 +9,8 @@ import Vapor
 struct TimelineText {
     let request: Request
     let currency: String
+    /// The crowds there are, by ID, so a built-in crowd's entries are named in the page's language.
+    var crowds: [UUID: Crowd] = [:]
 
     func row(_ stored: ChangeEvent) -> LeafData {
         let event = stored.event
@@ -38,9 +40,9 @@ struct TimelineText {
             detail = [request.text("channel.\(channel)"), value?["subject"]?.stringValue ?? ""]
                 .filter { !$0.isEmpty }.joined(separator: " · ")
         case .crowdEntered:
-            detail = event.newValue?.objectValue?["name"]?.stringValue ?? ""
+            detail = crowdName(event.newValue)
         case .crowdLeft:
-            detail = event.oldValue?.objectValue?["name"]?.stringValue ?? ""
+            detail = crowdName(event.oldValue)
         default:
             detail = event.oldValue == nil ? summary(event.newValue)
                 : "\(summary(event.oldValue)) → \(summary(event.newValue))"
@@ -52,6 +54,15 @@ struct TimelineText {
             "when": .string(WebFormat.time(event.occurredAt, in: request.webLanguage)),
             "source": .string(request.text("source.\(event.source.rawValue)")),
         ])
+    }
+
+    /// The name an entry or exit recorded; in the page's language while it is still a built-in crowd's own name.
+    private func crowdName(_ value: JSONValue?) -> String {
+        let recorded = value?.objectValue
+        let name = recorded?["name"]?.stringValue ?? ""
+        guard let id = recorded?["id"]?.stringValue.flatMap({ UUID(uuidString: $0) }), let crowd = crowds[id],
+              crowd.name == name else { return name }
+        return request.crowdName(crowd)
     }
 
     private var separator: String { request.webLanguage == .chinese ? "、" : ", " }
