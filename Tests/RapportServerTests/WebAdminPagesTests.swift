@@ -135,8 +135,8 @@ struct WebAdminPagesTests {
             #expect(all.status == .ok)
             #expect(all.text.contains("权限拒绝") && all.text.contains("批量导出") && all.text.contains("登录成功"))
             // Details and targets read as words: who signed in, how the export was made.
-            #expect(all.text.contains("<td>用户 m@example.com</td>") && all.text.contains("途径: API")
-                && all.text.contains("格式: csv") && all.text.contains("按规则筛选: 否"), "\(all.text)")
+            #expect(all.text.contains("<td>用户 m@example.com</td>") && all.text.contains("途径：API")
+                && all.text.contains("格式：csv") && all.text.contains("按规则筛选：否"), "\(all.text)")
             let denied = try await admin.get("/audit?action=permission.denied")
             #expect(denied.text.contains("settings.view") && !denied.text.contains("批量导出</td>"))
             #expect(try await admin.get("/audit?action=nonsense").status == .badRequest)

@@ -100,7 +100,7 @@ struct AuditPageController: RouteCollection {
             case .string(let text): shown = request.said("audit.value.\(text)", otherwise: text)
             default: shown = CustomerEditForm.plain(value)
             }
-            return .string(request.said("audit.detail.\(key)", otherwise: key) + ": " + shown)
+            return .string(request.text("audit.detail.line", [request.said("audit.detail.\(key)", otherwise: key), shown]))
         }
     }
 }
