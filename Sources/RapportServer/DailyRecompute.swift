@@ -1,14 +1,13 @@
 import Foundation
 import RapportCore
 import RapportStore
-import Synchronization
 import Vapor
 
 /// The full recompute (analytics, then lifecycle) inside `serve`: shortly after start-up (the server may have been
 /// down over midnight), then every day at 00:05 UTC, because time passing alone makes customers silent or churned and
 /// changes what the model expects of them.
 public final class DailyRecompute: LifecycleHandler, Sendable {
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let background = BackgroundTask()
 
     /// Creates the job; register it with `app.lifecycle.use(_:)`.
     public init() {}
@@ -23,37 +22,30 @@ public final class DailyRecompute: LifecycleHandler, Sendable {
         let recompute = Recompute(application)
         let clock = application.rapportDatabase.clock
         let logger = application.logger
-        task.withLock {
-            $0 = Task {
-                var wake = Date().addingTimeInterval(10)
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(max(wake.timeIntervalSinceNow, 0)))
-                    if Task.isCancelled { return }
-                    do {
-                        let outcome = try await recompute.run(at: clock.now())
-                        let values = outcome.values, lifecycle = outcome.lifecycle, crowds = outcome.crowds
-                        logger.info("""
-                            recompute: \(values.scored) customers scored, \(values.written) values written, \
-                            \(values.events) value events\(values.skipped.map { " (analytics skipped: \($0))" } ?? ""); \
-                            \(lifecycle.examined) customers judged, \(lifecycle.stageChanged) changed stage, \
-                            \(lifecycle.events) stage events; \(crowds.crowds) crowds refreshed, \(crowds.entered) entries, \
-                            \(crowds.left) exits
-                            """)
-                    } catch {
-                        logger.error("recompute failed: \(error)")
-                    }
-                    wake = Self.nextRun(after: Date())
+        background.start {
+            var wake = Date().addingTimeInterval(10)
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(max(wake.timeIntervalSinceNow, 0)))
+                if Task.isCancelled { return }
+                do {
+                    let outcome = try await recompute.run(at: clock.now())
+                    let values = outcome.values, lifecycle = outcome.lifecycle, crowds = outcome.crowds
+                    logger.info("""
+                        recompute: \(values.scored) customers scored, \(values.written) values written, \
+                        \(values.events) value events\(values.skipped.map { " (analytics skipped: \($0))" } ?? ""); \
+                        \(lifecycle.examined) customers judged, \(lifecycle.stageChanged) changed stage, \
+                        \(lifecycle.events) stage events; \(crowds.crowds) crowds refreshed, \(crowds.entered) entries, \
+                        \(crowds.left) exits
+                        """)
+                } catch {
+                    logger.error("recompute failed: \(error)")
                 }
+                wake = Self.nextRun(after: Date())
             }
         }
     }
 
     public func shutdownAsync(_ application: Application) async {
-        let running = task.withLock { task in
-            defer { task = nil }
-            return task
-        }
-        running?.cancel()
-        await running?.value
+        await background.stop()
     }
 }

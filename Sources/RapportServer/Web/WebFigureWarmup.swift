@@ -1,14 +1,13 @@
 import Foundation
 import RapportCore
 import RapportStore
-import Synchronization
 import Vapor
 
 /// Computes the dashboard's figures and the crowds' sizes for administrators and analysts (who see every customer)
 /// shortly after `serve` starts, so that on a big database the first person to open those pages finds them ready
 /// instead of waiting for a computation of many seconds. `serve` registers it; tests and CLI commands do not.
 public final class WebFigureWarmup: LifecycleHandler, Sendable {
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let background = BackgroundTask()
 
     /// Creates the warm-up; register it with `app.lifecycle.use(_:)`.
     public init() {}
@@ -18,31 +17,24 @@ public final class WebFigureWarmup: LifecycleHandler, Sendable {
         let store = application.rapportDatabase
         let reports = application.rapport.reports
         let logger = application.logger
-        task.withLock {
-            $0 = Task {
-                try? await Task.sleep(for: .seconds(2))
-                if Task.isCancelled { return }
-                let started = Date()
-                do {
-                    let crowds = try await CrowdRepository(store).list()
-                    _ = try await CrowdsPageController.sizes(of: crowds, days: CrowdsPageController.trendDays,
-                                                             cache: cache, store: store, visibility: .all)
-                    _ = try await DashboardPageController.cachedFigures(
-                        cache, store: store, reports: reports, visibility: .all, now: store.clock.now())
-                    logger.info("dashboard and crowd figures ready in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
-                } catch {
-                    logger.warning("dashboard figures could not be computed ahead: \(error)")
-                }
+        background.start {
+            try? await Task.sleep(for: .seconds(2))
+            if Task.isCancelled { return }
+            let started = Date()
+            do {
+                let crowds = try await CrowdRepository(store).list()
+                _ = try await CrowdsPageController.sizes(of: crowds, days: CrowdsPageController.trendDays,
+                                                         cache: cache, store: store, visibility: .all)
+                _ = try await DashboardPageController.cachedFigures(
+                    cache, store: store, reports: reports, visibility: .all, now: store.clock.now())
+                logger.info("dashboard and crowd figures ready in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
+            } catch {
+                logger.warning("dashboard figures could not be computed ahead: \(error)")
             }
         }
     }
 
     public func shutdownAsync(_ application: Application) async {
-        let running = task.withLock { task in
-            defer { task = nil }
-            return task
-        }
-        running?.cancel()
-        await running?.value
+        await background.stop()
     }
 }
