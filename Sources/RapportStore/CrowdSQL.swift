@@ -42,10 +42,26 @@ struct CrowdSQL {
         compile(rule).sql
     }
 
+    /// Which of customers and their stats a query walks outside, the other looked up per row. Only SQLite is told
+    /// (its `CROSS JOIN … ON` keeps the tables in the order written); PostgreSQL's planner is left to choose.
+    enum Outer {
+        /// Whichever the planner picks.
+        case planner
+        /// The customers.
+        case customers
+        /// The stats.
+        case stats
+    }
+
     /// The tables a query over `rule`'s customers reads: `customer_values` is left-joined only when the rule reads it.
-    static func tables(for rule: CrowdRule?) -> String {
+    static func tables(for rule: CrowdRule?, outer: Outer = .planner) -> String {
         let readsValues = rule?.references.contains { Self.columns[$0.field.name]?.0.hasPrefix("customer_values.") == true }
-        return "customers JOIN customer_stats ON customer_stats.number = customers.number"
+        let joined = switch outer {
+        case .planner: "customers JOIN customer_stats"
+        case .customers: "customers CROSS JOIN customer_stats"
+        case .stats: "customer_stats CROSS JOIN customers"
+        }
+        return joined + " ON customer_stats.number = customers.number"
             + (readsValues == true ? " LEFT JOIN customer_values ON customer_values.number = customers.number" : "")
     }
 
