@@ -47,6 +47,13 @@ public struct UserRepository: Sendable {
         try await UserModel.find(id, on: store.database)?.toUser()
     }
 
+    /// The users with these IDs, by ID, in one query; IDs of no user are left out.
+    public func find(ids: Set<UUID>) async throws -> [UUID: User] {
+        guard !ids.isEmpty else { return [:] }
+        let users = try await UserModel.query(on: store.database).filter(\.$id ~~ Array(ids)).all().map { try $0.toUser() }
+        return Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0) })
+    }
+
     /// How many users exist; zero on a fresh database.
     public func count() async throws -> Int {
         try await UserModel.query(on: store.database).count()

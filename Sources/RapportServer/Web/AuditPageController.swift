@@ -39,13 +39,11 @@ struct AuditPageController: RouteCollection {
         }
         let store = try request.store
         let entries = try await AuditLog(store).list(action: action, after: position, limit: Self.pageSize)
-        var names: [UUID: String] = [:]
         let targetUsers = entries.compactMap { stored in
             stored.entry.targetKind == "user" ? stored.entry.targetID.flatMap { UUID(uuidString: $0) } : nil
         }
-        for id in Set(entries.compactMap(\.entry.actor.id) + targetUsers) {
-            names[id] = try await UserRepository(store).find(id: id)?.displayName
-        }
+        let names = try await UserRepository(store).find(ids: Set(entries.compactMap(\.entry.actor.id) + targetUsers))
+            .mapValues(\.displayName)
         let language = request.webLanguage
         var page = WebPage("audit", section: "audit")
         page["action"] = .string(action?.rawValue ?? "")
