@@ -50,7 +50,8 @@ public struct UserRepository: Sendable {
     /// The users with these IDs, by ID, in one query; IDs of no user are left out.
     public func find(ids: Set<UUID>) async throws -> [UUID: User] {
         guard !ids.isEmpty else { return [:] }
-        let users = try await UserModel.query(on: store.database).filter(\.$id ~~ Array(ids)).all().map { try $0.toUser() }
+        let users = try await UserModel.query(on: store.database).filter(\.$id ~~ Array(ids)).all()
+            .map { try $0.toUser() }
         return Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0) })
     }
 
