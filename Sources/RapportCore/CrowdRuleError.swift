@@ -16,11 +16,7 @@ public struct CrowdRuleError: Error, Equatable, Sendable, CustomStringConvertibl
 
     /// "expected a value after '>='".
     public var message: String {
-        var text = problem.template
-        for (index, argument) in arguments.enumerated() {
-            text = text.replacingOccurrences(of: "{\(index)}", with: argument)
-        }
-        return text
+        NumberedTemplate.fill(problem.template, with: arguments)
     }
 
     /// "column 17: expected a value after '>='".

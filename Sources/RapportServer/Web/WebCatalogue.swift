@@ -1,4 +1,5 @@
 import Foundation
+import RapportCore
 
 /// The languages the web UI speaks.
 enum WebLanguage: String, CaseIterable, Sendable {
@@ -41,10 +42,6 @@ struct WebCatalogue: Sendable {
 
     /// The text of `key` in `language` with its arguments put in; nil for a key the catalogue lacks.
     func text(_ key: String, in language: WebLanguage, _ arguments: [String] = []) -> String? {
-        guard var text = texts[language]?[key] else { return nil }
-        for (index, argument) in arguments.enumerated() {
-            text = text.replacingOccurrences(of: "{\(index)}", with: argument)
-        }
-        return text
+        texts[language]?[key].map { NumberedTemplate.fill($0, with: arguments) }
     }
 }
