@@ -93,7 +93,8 @@ struct CustomersPageController: RouteCollection {
                                                      maxLength: CrowdRequests.maxFilterLength)
             } catch let invalid {
                 let said = invalid.errors.map { CustomerEditForm.message($0, request: request) }
-                error = request.invalidRuleText(filterText, fallback: said.joined(separator: request.text("phrase.separator")))
+                    .joined(separator: request.text("phrase.separator"))
+                error = request.invalidRuleText(filterText, fallback: said)
             }
         }
         var customers: [StoredCustomer] = []
